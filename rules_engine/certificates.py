@@ -1,0 +1,70 @@
+"""四 启用电子证书 and 五（三）: electronic certificates, and what became of paper ones."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import Enum
+
+from rules_engine.parameters import day
+from rules_engine.policy import cite, implements
+from rules_engine.trace import Decision, reason
+
+ELECTRONIC_FROM = cite(
+    "四（一）", "自2023年8月1日起启用《中华人民共和国二级建造师注册证书》（以下简称电子证书），不再发放纸质注册证书")
+ELECTRONIC_PREVAILS = cite("四（一）", "电子证书与纸质证书信息不一致的，以电子证书信息为准")
+FORGED_VOID = cite("四（一）", "伪造篡改电子证书的，电子证书一律无效")
+PAPER_VOID = cite("四（二）", "自2024年1月1日起，二级建造师注册证书统一使用电子证书，纸质证书作废")
+EXPIRED_PAPER_RENEWS = cite("四（二）", "纸质证书有效期届满的办理延续注册手续换发电子证书")
+UNEXPIRED_PAPER_EXCHANGES = cite(
+    "四（二）", "纸质证书有效期未满的、遗失或污损更换的应于2023年12月31日前登录审批系统申请换发电子证书")
+PAPER_USABLE_UNTIL = cite("五（三）", "在有效期内且在2023年12月31日前继续正常使用")
+
+
+class PaperAction(Enum):
+    """What a paper-certificate holder had to do, or must do now."""
+
+    USE_UNTIL_YEAR_END = "use_until_year_end"     # 2023: still usable, exchange before 2023-12-31
+    RENEW_FOR_ELECTRONIC = "renew_for_electronic"  # its period ended: renewal issues an electronic one
+    VOID_USE_ELECTRONIC = "void_use_electronic"    # from 2024-01-01 the paper is void
+
+
+@dataclass(frozen=True)
+class PaperStanding:
+    usable: bool
+    action: PaperAction
+    exchange_deadline: dt.date
+
+
+@implements(ELECTRONIC_FROM)
+def electronic_certificate_in_use(as_of: dt.date) -> Decision[bool]:
+    """From 2023-08-01 certificates are electronic; no paper or stickers are issued."""
+    start = day("electronic_certificate_start").value
+    return Decision(as_of >= start, (
+        reason("on_or_after_electronic_start", as_of >= start, ELECTRONIC_FROM, as_of=as_of, start=start),
+        reason("electronic_prevails_over_paper", True, ELECTRONIC_PREVAILS),
+        reason("forged_electronic_void", True, FORGED_VOID),
+    ))
+
+
+@implements(PAPER_VOID)
+def paper_certificate_standing(period_ends: dt.date, as_of: dt.date) -> Decision[PaperStanding]:
+    """A paper certificate (issued before 2023-08-01) whose registration period ends on `period_ends`."""
+    void_from = day("paper_certificate_void_from").value
+    usable_until = day("paper_certificate_usable_until").value
+    exchange_deadline = day("paper_certificate_exchange_deadline").value
+    void = as_of >= void_from
+    within_validity = as_of <= period_ends
+    usable = not void and within_validity and as_of <= usable_until
+    if void:
+        action = PaperAction.VOID_USE_ELECTRONIC
+    elif within_validity:
+        action = PaperAction.USE_UNTIL_YEAR_END
+    else:
+        action = PaperAction.RENEW_FOR_ELECTRONIC
+    return Decision(PaperStanding(usable, action, exchange_deadline), (
+        reason("paper_void", void, PAPER_VOID, as_of=as_of, void_from=void_from),
+        reason("paper_within_validity", within_validity, PAPER_USABLE_UNTIL, period_ends=period_ends, as_of=as_of),
+        reason("expired_paper_renews", not within_validity, EXPIRED_PAPER_RENEWS, period_ends=period_ends),
+        reason("unexpired_paper_exchange_by", within_validity, UNEXPIRED_PAPER_EXCHANGES, deadline=exchange_deadline),
+    ))

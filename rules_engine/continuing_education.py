@@ -1,0 +1,118 @@
+"""五（二） 继续教育: the hours a registration period requires and what is still missing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from rules_engine.parameters import number
+from rules_engine.policy import cite, implements
+from rules_engine.record import CourseHours, Record, Registration
+from rules_engine.trace import Decision, reason
+from rules_engine.vocabulary import CATEGORY, STATUS
+
+
+@dataclass(frozen=True)
+class HoursRequirement:
+    specialties: int
+    compulsory: int
+    elective: int
+
+    @property
+    def total(self) -> int:
+        return self.compulsory + self.elective
+
+
+@dataclass(frozen=True)
+class HoursStanding:
+    requirement: HoursRequirement
+    period_start: dt.date | None
+    completed_compulsory: float
+    completed_elective: float
+
+    @property
+    def compulsory_shortfall(self) -> float:
+        return max(0.0, self.requirement.compulsory - self.completed_compulsory)
+
+    @property
+    def elective_shortfall(self) -> float:
+        return max(0.0, self.requirement.elective - self.completed_elective)
+
+    @property
+    def shortfall(self) -> float:
+        # Each category is owed on its own: a surplus of one never covers the other.
+        return self.compulsory_shortfall + self.elective_shortfall
+
+    @property
+    def met(self) -> bool:
+        return self.shortfall == 0
+
+
+HOURS_PER_SPECIALTY = cite(
+    "五（二）",
+    "注册一个专业的二级建造师在每一个注册有效期内应参加继续教育不少于120学时，其中必修60学时，选修60学时。"
+    "注册两个及以上专业的，每增加一个专业还应参加所增加专业60学时的继续教育，其中必修30学时，选修30学时",
+)
+EACH_PERIOD = cite("五（二）", "二级建造师在每一注册有效期内应当达到《注册建造师管理规定》规定的继续教育标准和要求")
+
+
+@implements(HOURS_PER_SPECIALTY)
+def continuing_education_requirement(registered_specialties: int) -> Decision[HoursRequirement]:
+    """The hours of one registration period for the given number of registered specialties."""
+    citation = HOURS_PER_SPECIALTY
+    if registered_specialties <= 0:
+        requirement = HoursRequirement(0, 0, 0)
+    else:
+        further = registered_specialties - 1
+        requirement = HoursRequirement(
+            registered_specialties,
+            number("ce_first_specialty_compulsory_hours").value
+            + further * number("ce_further_specialty_compulsory_hours").value,
+            number("ce_first_specialty_elective_hours").value
+            + further * number("ce_further_specialty_elective_hours").value,
+        )
+    return Decision(requirement, (
+        reason("registered_specialties", registered_specialties > 0, citation,
+               specialties=registered_specialties, compulsory=requirement.compulsory,
+               elective=requirement.elective),
+    ))
+
+
+def counted_registrations(record: Record) -> tuple[Registration, ...]:
+    """The registrations whose period the hours are owed for: those the record holds as 有效,
+    whether or not the date has since passed, since their period is the last one running."""
+    return tuple(r for r in record.registrations if r.status == STATUS.valid)
+
+
+def current_period_start(registrations: tuple[Registration, ...]) -> dt.date | None:
+    """A 增项 keeps the original end date, so the shared period began with the earliest start."""
+    return min((r.valid_from for r in registrations), default=None)
+
+
+def _counts(course: CourseHours, start: dt.date, as_of: dt.date) -> bool:
+    return start <= course.completed_on <= as_of
+
+
+@implements(EACH_PERIOD)
+def continuing_education_standing(record: Record, as_of: dt.date) -> Decision[HoursStanding]:
+    """Hours completed inside the current registration period, against its requirement."""
+    citation = EACH_PERIOD
+    registrations = counted_registrations(record)
+    requirement = continuing_education_requirement(len(registrations))
+    start = current_period_start(registrations)
+    counted = [c for c in record.continuing_education if start is not None and _counts(c, start, as_of)]
+    standing = HoursStanding(
+        requirement.outcome,
+        start,
+        sum(c.hours for c in counted if c.category == CATEGORY.compulsory),
+        sum(c.hours for c in counted if c.category == CATEGORY.elective),
+    )
+    return Decision(standing, (
+        *requirement.reasons,
+        reason("hours_inside_period", start is not None, citation, period_start=start, as_of=as_of,
+               counted_records=len(counted), excluded_records=len(record.continuing_education) - len(counted)),
+        reason("compulsory_met", standing.compulsory_shortfall == 0, citation,
+               completed=standing.completed_compulsory, required=standing.requirement.compulsory),
+        reason("elective_met", standing.elective_shortfall == 0, citation,
+               completed=standing.completed_elective, required=standing.requirement.elective),
+    ))

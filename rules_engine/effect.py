@@ -1,0 +1,30 @@
+"""五（四） and 六: the local bureaus' duty to explain, and the notice's effect."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rules_engine.parameters import day
+from rules_engine.policy import cite, implements
+from rules_engine.trace import Decision, reason
+
+LOCAL_BUREAUS_EXPLAIN = cite("五（四）", "组织开展好对企业及注册人员的解答工作")
+IN_FORCE = cite("六", "本通知自发布之日起施行")
+PREVAILS = cite("六", "此前规定与本通知不一致的，以本通知为准")
+
+
+@implements(LOCAL_BUREAUS_EXPLAIN)
+def local_bureaus_answer_questions() -> Decision[bool]:
+    return Decision(True, (reason("local_bureaus_explain", True, LOCAL_BUREAUS_EXPLAIN),))
+
+
+@implements(IN_FORCE)
+def notice_in_force(as_of: dt.date) -> Decision[bool]:
+    """In force from publication (the notice is dated 2023-07-07); it prevails over earlier rules."""
+    published = day("notice_date")
+    in_force = as_of >= published.value
+    return Decision(in_force, (
+        reason("published", in_force, IN_FORCE, as_of=as_of, published=published.value),
+        reason("dated", True, published.citation, published=published.value),
+        reason("prevails_over_earlier_rules", in_force, PREVAILS),
+    ))

@@ -1,0 +1,89 @@
+"""五（一）2 延续注册: when to apply, what is required, how long the new period runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rules_engine.calendar import birthday_in_year, days_before, period_end
+from rules_engine.continuing_education import HoursStanding
+from rules_engine.parameters import number
+from rules_engine.policy import cite, implements
+from rules_engine.record import Registration
+from rules_engine.trace import Decision, reason
+from rules_engine.vocabulary import STATUS
+
+APPLY_BEFORE_EXPIRY = cite("五（一）2", "应当在注册有效期届满30日前，申请延续注册")
+THREE_YEAR_PERIOD = cite("五（一）2", "延续注册有效期为3年")
+HOURS_REQUIRED = cite("五（一）2", "二级建造师申请延续注册的，应达到继续教育要求,继续教育不满足要求的，不予延续")
+PERIOD_STARTS_ON_APPROVAL = cite("五（一）2", "准予延续注册的注册专业，其注册专业有效期从准予延续注册之日起计算")
+CAPPED_AT_65 = cite("五（一）2", "准予延续注册之日距二级建造师本人65周岁不满3年的，有效期至65周岁当日")
+LAPSES_UNRENEWED = cite("第十六条", "注册有效期满且未延续注册的", "《注册建造师管理规定》")
+LAPSES_OVER_65 = cite("第十六条", "年龄超过65周岁的", "《注册建造师管理规定》")
+
+
+@implements(APPLY_BEFORE_EXPIRY)
+def renewal_apply_by(valid_until: dt.date) -> Decision[dt.date]:
+    """The last day to apply: valid_until − 30 days."""
+    lead = number("renewal_lead_days")
+    apply_by = days_before(valid_until, lead.value)
+    return Decision(apply_by, (
+        reason("apply_by_is_valid_until_minus_lead", True, APPLY_BEFORE_EXPIRY,
+               valid_until=valid_until, lead_days=lead.value, apply_by=apply_by),
+    ))
+
+
+@implements(CAPPED_AT_65)
+def sixty_fifth_birthday(birth_date: dt.date) -> dt.date:
+    """至65周岁当日: the 65th birthday (2月28日 for a 2月29日 birth in a non-leap year)."""
+    return birthday_in_year(birth_date, number("renewal_age_cap_years").value)
+
+
+@implements(PERIOD_STARTS_ON_APPROVAL)
+def renewal_new_valid_until(approved_on: dt.date, birth_date: dt.date) -> Decision[dt.date | None]:
+    """The end of a period granted on `approved_on`: 3 years, or the 65th birthday if sooner.
+
+    None when the person is already 65 on the approval date: no period can be granted.
+    """
+    uncapped = period_end(approved_on, number("renewal_period_years").value)
+    birthday = sixty_fifth_birthday(birth_date)
+    already_65 = approved_on >= birthday
+    capped = birthday <= uncapped
+    outcome = None if already_65 else (birthday if capped else uncapped)
+    return Decision(outcome, (
+        reason("period_runs_from_approval", True, PERIOD_STARTS_ON_APPROVAL,
+               approved_on=approved_on, uncapped_end=uncapped),
+        reason("sixty_fifth_birthday_within_period", capped, CAPPED_AT_65,
+               sixty_fifth_birthday=birthday, uncapped_end=uncapped),
+        reason("under_65_on_approval", not already_65, LAPSES_OVER_65,
+               approved_on=approved_on, sixty_fifth_birthday=birthday),
+    ))
+
+
+@implements(LAPSES_UNRENEWED)
+def registration_status(registration: Registration, as_of: dt.date) -> Decision[str]:
+    """The status on `as_of`: a 有效 registration whose period has ended is 已过期."""
+    expired = registration.status == STATUS.valid and registration.valid_until < as_of
+    outcome = STATUS.expired if expired else registration.status
+    return Decision(outcome, (
+        reason("period_not_ended", registration.valid_until >= as_of, LAPSES_UNRENEWED,
+               stored_status=registration.status, valid_until=registration.valid_until, as_of=as_of),
+    ))
+
+
+@implements(HOURS_REQUIRED)
+def renewal_eligibility(registration: Registration, birth_date: dt.date, hours: HoursStanding,
+                        as_of: dt.date) -> Decision[bool]:
+    """Could a renewal applied for on `as_of` be approved?"""
+    status = registration_status(registration, as_of)
+    apply_by = renewal_apply_by(registration.valid_until)
+    birthday = sixty_fifth_birthday(birth_date)
+    checks = (
+        reason("registration_valid", status.outcome == STATUS.valid, LAPSES_UNRENEWED,
+               status=status.outcome, valid_until=registration.valid_until),
+        reason("applied_by_deadline", as_of <= apply_by.outcome, APPLY_BEFORE_EXPIRY,
+               as_of=as_of, apply_by=apply_by.outcome),
+        reason("continuing_education_met", hours.met, HOURS_REQUIRED,
+               shortfall=hours.shortfall, required=hours.requirement.total),
+        reason("under_65", as_of < birthday, LAPSES_OVER_65, as_of=as_of, sixty_fifth_birthday=birthday),
+    )
+    return Decision(all(check.holds for check in checks), checks)

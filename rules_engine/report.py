@@ -1,0 +1,301 @@
+"""The status report (../shared/registry/status-report.md): one record and a date in, every
+date, deadline and shortfall out, with findings that cite their clauses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import yaml
+
+from rules_engine.calendar import chinese_date
+from rules_engine.certificates import PaperAction, paper_certificate_standing
+from rules_engine.continuing_education import HoursStanding, continuing_education_standing
+from rules_engine.facts import fact
+from rules_engine.identity import mask_id_number
+from rules_engine.initial_registration import addition_registration_limit, initial_registration_deadline
+from rules_engine.parameters import day, number
+from rules_engine.policy import POLICY_DIR, Citation
+from rules_engine.procedure import InsuranceCheck, social_insurance_check
+from rules_engine.record import Qualification, Record, Registration
+from rules_engine.registration_kinds import REREGISTRATION, employer_may_register
+from rules_engine.renewal import (
+    APPLY_BEFORE_EXPIRY,
+    registration_status,
+    renewal_apply_by,
+    renewal_eligibility,
+    renewal_new_valid_until,
+    sixty_fifth_birthday,
+)
+from rules_engine.trace import Decision, Reason
+from rules_engine.vocabulary import FORM, STATUS
+
+# Which sentence tells a paper-certificate holder what to do, and which check it rests on.
+PAPER_FINDINGS = {
+    PaperAction.VOID_USE_ELECTRONIC: ("paper_void", "paper_void"),
+    PaperAction.USE_UNTIL_YEAR_END: ("paper_usable", "paper_within_validity"),
+    PaperAction.RENEW_FOR_ELECTRONIC: ("paper_expired", "expired_paper_renews"),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    topic: str
+    text: str
+    citation: Citation
+
+    def as_dict(self) -> dict[str, str]:
+        return {"topic": self.topic, "text": self.text, "clause": self.citation.clause,
+                "document": self.citation.document, "basis": self.citation.basis_line()}
+
+
+@dataclass(frozen=True)
+class SpecialtyStatus:
+    specialty: str
+    registration_status: str
+    valid_until: dt.date | None
+    renewal_apply_by: dt.date | None
+    renewal_eligible: bool
+    renewal_new_valid_until: dt.date | None
+    initial_registration_deadline: dt.date | None
+    needs_ce_before_registering: bool
+    registration_no: str | None = None
+    kind: str | None = None
+    valid_from: dt.date | None = None
+    qualification_issued_on: dt.date | None = None
+    reasons: tuple[Reason, ...] = ()
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    as_of: dt.date
+    record: Record
+    age_65_on: dt.date
+    specialties: tuple[SpecialtyStatus, ...]
+    hours: HoursStanding
+    findings: tuple[Finding, ...]
+    reasons: tuple[Reason, ...] = field(default=())
+
+    def specialty(self, name: str) -> SpecialtyStatus | None:
+        return next((s for s in self.specialties if s.specialty == name), None)
+
+
+@lru_cache(maxsize=1)
+def _templates() -> dict[str, dict[str, str]]:
+    with (POLICY_DIR / "messages.yml").open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    return {"findings": data["findings"], "blocking_reasons": data["blocking_reasons"]}
+
+
+def _say(key: str, **values: object) -> str:
+    shown = {k: chinese_date(v) if isinstance(v, dt.date) else _number(v) for k, v in values.items()}
+    return _templates()["findings"][key].format(**shown)
+
+
+def _number(value: object) -> object:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _registered(registration: Registration, record: Record, hours: HoursStanding, as_of: dt.date,
+                findings: list[Finding]) -> SpecialtyStatus:
+    status = registration_status(registration, as_of)
+    apply_by = renewal_apply_by(registration.valid_until)
+    eligible = renewal_eligibility(registration, record.birth_date, hours, as_of)
+    new_until = renewal_new_valid_until(as_of, record.birth_date)
+    lead = number("renewal_lead_days").value
+    name = registration.specialty
+    if status.outcome == STATUS.valid:
+        key = "registration_valid" if as_of <= apply_by.outcome else "renewal_window_passed"
+        findings.append(Finding("renewal", _say(key, specialty=name, valid_until=registration.valid_until,
+                                                apply_by=apply_by.outcome, lead_days=lead),
+                                APPLY_BEFORE_EXPIRY))
+        blocker = eligible.first_failure()
+        if blocker is None and new_until.outcome is not None:
+            findings.append(Finding("renewal", _say("renewal_eligible", as_of=as_of, specialty=name,
+                                                    new_valid_until=new_until.outcome),
+                                    new_until.reason_for("period_runs_from_approval").citation))
+        elif blocker is not None:
+            findings.append(Finding("renewal", _say("renewal_blocked", specialty=name, why=_blocking(eligible)),
+                                    blocker.citation))
+        capped = new_until.reason_for("sixty_fifth_birthday_within_period")
+        if capped.holds and new_until.outcome is not None:
+            findings.append(Finding("age_cap", _say(
+                "renewal_capped", age=number("renewal_age_cap_years").value,
+                years=number("renewal_period_years").value, birthday=new_until.outcome), capped.citation))
+    else:
+        if status.outcome == STATUS.expired:
+            findings.append(Finding("renewal", _say("renewal_missed", specialty=name, lead_days=lead,
+                                                    apply_by=apply_by.outcome), APPLY_BEFORE_EXPIRY))
+        topic_key = {STATUS.expired: "registration_expired", STATUS.cancelled: "registration_cancelled",
+                     STATUS.lapsed: "registration_lapsed", STATUS.abnormal: "registration_abnormal"}
+        findings.append(Finding("registration_status", _say(topic_key[status.outcome], specialty=name,
+                                                            valid_until=registration.valid_until),
+                                _status_citation(status.outcome, status)))
+    return SpecialtyStatus(
+        specialty=name,
+        registration_status=status.outcome,
+        valid_until=registration.valid_until,
+        renewal_apply_by=apply_by.outcome,
+        renewal_eligible=eligible.outcome,
+        renewal_new_valid_until=new_until.outcome,
+        initial_registration_deadline=None,
+        needs_ce_before_registering=False,
+        registration_no=registration.registration_no,
+        kind=registration.kind,
+        valid_from=registration.valid_from,
+        reasons=status.reasons + apply_by.reasons + eligible.reasons + new_until.reasons,
+    )
+
+
+def _status_citation(status: str, decision: Decision[str]) -> Citation:
+    if status in (STATUS.cancelled, STATUS.lapsed):
+        return REREGISTRATION
+    if status == STATUS.abnormal:
+        return fact("abnormal_status_listing").citation
+    return decision.reasons[0].citation
+
+
+def _blocking(eligible: Decision[bool]) -> str:
+    texts = _templates()["blocking_reasons"]
+    facts = {name: value for r in eligible.reasons for name, value in r.facts}
+    values = {**facts, "age": number("renewal_age_cap_years").value,
+              "apply_by": chinese_date(dt.date.fromisoformat(facts["apply_by"])),
+              "shortfall": _number(float(facts["shortfall"]))}
+    return "；".join(texts[r.check].format(**values) for r in eligible.reasons if not r.holds)
+
+
+def _unregistered(qualification: Qualification, has_registration: bool, as_of: dt.date,
+                  findings: list[Finding]) -> SpecialtyStatus:
+    rule = addition_registration_limit if has_registration else initial_registration_deadline
+    window = rule(qualification, as_of)
+    years = number("addition_unregistered_limit_years" if has_registration
+                   else "initial_registration_window_years").value
+    prefix = "addition" if has_registration else "initial"
+    key = f"{prefix}_late" if window.outcome.needs_continuing_education_first else f"{prefix}_open"
+    findings.append(Finding("initial_registration" if not has_registration else "addition_registration",
+                            _say(key, specialty=qualification.specialty, issued_on=qualification.issued_on,
+                                 deadline=window.outcome.deadline, years=years),
+                            window.reasons[0].citation))
+    return SpecialtyStatus(
+        specialty=qualification.specialty,
+        registration_status=STATUS.unregistered,
+        valid_until=None,
+        renewal_apply_by=None,
+        renewal_eligible=False,
+        renewal_new_valid_until=None,
+        initial_registration_deadline=window.outcome.deadline,
+        needs_ce_before_registering=window.outcome.needs_continuing_education_first,
+        qualification_issued_on=qualification.issued_on,
+        reasons=window.reasons,
+    )
+
+
+def _hours_finding(hours: Decision[HoursStanding]) -> Finding:
+    standing = hours.outcome
+    citation = hours.reasons[0].citation
+    if standing.period_start is None:
+        return Finding("continuing_education", _say("hours_no_period"), citation)
+    gap = (_say("hours_met") if standing.met else
+           _say("hours_gap", shortfall=standing.shortfall, compulsory_shortfall=standing.compulsory_shortfall,
+                elective_shortfall=standing.elective_shortfall))
+    return Finding("continuing_education", _say(
+        "hours", period_start=standing.period_start, specialties=standing.requirement.specialties,
+        required=standing.requirement.total, required_compulsory=standing.requirement.compulsory,
+        required_elective=standing.requirement.elective, completed_compulsory=standing.completed_compulsory,
+        completed_elective=standing.completed_elective, gap=gap), citation)
+
+
+def _record_findings(record: Record, as_of: dt.date, birthday: dt.date, findings: list[Finding]) -> None:
+    if as_of >= birthday and record.registrations:
+        findings.append(Finding("age", _say("age_over_limit", birthday=birthday,
+                                            age=number("age_limit_years").value),
+                                number("age_limit_years").citation))
+    if record.certificate_form == FORM.paper:
+        usable_until = day("paper_certificate_usable_until").value
+        last_end = max((r.valid_until for r in record.registrations), default=usable_until)
+        paper = paper_certificate_standing(last_end, as_of)
+        key, check = PAPER_FINDINGS[paper.outcome.action]
+        findings.append(Finding("certificate", _say(
+            key, void_from=day("paper_certificate_void_from").value,
+            usable_until=day("paper_certificate_usable_until").value,
+            exchange_deadline=paper.outcome.exchange_deadline), paper.reason_for(check).citation))
+    insurance = social_insurance_check(record)
+    if insurance.outcome.check is InsuranceCheck.NOT_ACCEPTED:
+        assert record.employer and record.social_insurance_unit
+        findings.append(Finding("social_insurance", _say(
+            "insurance_mismatch", employer=record.employer.name, insurer=record.social_insurance_unit.name),
+            insurance.reasons[0].citation))
+    employment = employer_may_register(record.employer)
+    if record.employer is None:
+        findings.append(Finding("employment", _say("no_employer"), employment.reasons[0].citation))
+
+
+def status_report(record: Record, as_of: dt.date) -> StatusReport:
+    """Everything the helpdesk, the employer roster and the assistant say about one person."""
+    findings: list[Finding] = []
+    birthday = sixty_fifth_birthday(record.birth_date)
+    hours = continuing_education_standing(record, as_of)
+    registered = {r.specialty for r in record.registrations}
+    has_valid_registration = any(r.status == STATUS.valid for r in record.registrations)
+    specialties = [_registered(r, record, hours.outcome, as_of, findings) for r in record.registrations]
+    seen = set(registered)
+    for qualification in record.qualifications:
+        if qualification.specialty in seen:
+            continue
+        seen.add(qualification.specialty)
+        specialties.append(_unregistered(qualification, has_valid_registration, as_of, findings))
+    if record.registrations:
+        findings.append(_hours_finding(hours))
+    _record_findings(record, as_of, birthday, findings)
+    return StatusReport(as_of, record, birthday, tuple(specialties), hours.outcome, tuple(findings),
+                        hours.reasons)
+
+
+def _iso(day_value: dt.date | None) -> str | None:
+    return None if day_value is None else day_value.isoformat()
+
+
+def report_to_dict(report: StatusReport) -> dict[str, Any]:
+    """The JSON object of the status-report contract, plus a few fields it welcomes."""
+    hours = report.hours
+    return {
+        "as_of": report.as_of.isoformat(),
+        "person_id": report.record.person_id,
+        "id_number_masked": mask_id_number(report.record.id_number),
+        "age_65_on": report.age_65_on.isoformat(),
+        "specialties": [
+            {
+                "specialty": s.specialty,
+                "registration_status": s.registration_status,
+                "valid_until": _iso(s.valid_until),
+                "renewal_apply_by": _iso(s.renewal_apply_by),
+                "renewal_eligible": s.renewal_eligible,
+                "renewal_new_valid_until": _iso(s.renewal_new_valid_until),
+                "initial_registration_deadline": _iso(s.initial_registration_deadline),
+                "needs_ce_before_registering": s.needs_ce_before_registering,
+                "registration_no": s.registration_no,
+                "trace": [_reason_dict(r) for r in s.reasons],
+            }
+            for s in report.specialties
+        ],
+        "continuing_education": {
+            "required_hours": hours.requirement.total,
+            "required_compulsory": hours.requirement.compulsory,
+            "required_elective": hours.requirement.elective,
+            "completed_compulsory": _number(hours.completed_compulsory),
+            "completed_elective": _number(hours.completed_elective),
+            "shortfall_hours": _number(hours.shortfall),
+            "shortfall_compulsory": _number(hours.compulsory_shortfall),
+            "shortfall_elective": _number(hours.elective_shortfall),
+            "period_start": _iso(hours.period_start),
+            "trace": [_reason_dict(r) for r in report.reasons],
+        },
+        "findings": [f.as_dict() for f in report.findings],
+    }
+
+
+def _reason_dict(reason: Reason) -> dict[str, Any]:
+    return {"check": reason.check, "holds": reason.holds, "facts": dict(reason.facts),
+            "clause": reason.citation.clause, "document": reason.citation.document}
