@@ -17,6 +17,7 @@ $(STAMP): requirements.lock
 	@rm -f $(VENV)/.installed-* && touch $@
 
 run: install
+	$(PY) -m bot seed
 	@echo "黔建问答助手 — 今日按 $(ASSISTANT_TODAY) 计算。示例记录的状态报告："
 	$(PY) -m rules_engine report --as-of $(ASSISTANT_TODAY) data/demo/example-record.json
 
@@ -24,8 +25,8 @@ test: install
 	$(PY) -m pytest -n 2
 
 lint: install
-	$(PY) -m ruff check rules_engine tests tools
-	$(PY) -m mypy rules_engine
+	$(PY) -m ruff check rules_engine bot tests tools bench actions
+	$(PY) -m mypy rules_engine bot
 
 check: lint test
 
@@ -35,3 +36,7 @@ lock: install
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+.PHONY: bench
+bench: install
+	$(PY) -m bench.registry_bench

@@ -48,6 +48,14 @@ def electronic_certificate_in_use(as_of: dt.date) -> Decision[bool]:
 
 
 @implements(PAPER_VOID)
+def paper_certificates_void(as_of: dt.date) -> Decision[bool]:
+    """From 2024-01-01 every paper certificate is void."""
+    void_from = day("paper_certificate_void_from").value
+    return Decision(as_of >= void_from, (reason("paper_void", as_of >= void_from, PAPER_VOID,
+                                                 as_of=as_of, void_from=void_from),))
+
+
+@implements(PAPER_VOID)
 def paper_certificate_standing(period_ends: dt.date, as_of: dt.date) -> Decision[PaperStanding]:
     """A paper certificate (issued before 2023-08-01) whose registration period ends on `period_ends`."""
     void_from = day("paper_certificate_void_from").value

@@ -1,0 +1,199 @@
+"""python -m bot: the registry's command line (migrate, import, export, demo-data, seed)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from sqlalchemy.exc import OperationalError
+
+from bot.config import settings, today
+from bot.db.migrate import upgrade_to_head
+from bot.messages import say
+from bot.registry.exporter import export
+from bot.registry.importer import ImportInterrupted, ImportResult, import_file
+from bot.registry.unit_of_work import Database
+
+EXIT_PROBLEM = 1
+EXIT_USAGE = 2
+DEMO_COUNT = 200
+DEMO_SEED = 1
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"参数错误：{message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _database() -> Database:
+    return Database(settings().database_url)
+
+
+def cmd_migrate(_args: argparse.Namespace) -> int:
+    upgrade_to_head(settings().database_url)
+    print(say("registry", "migrated"), file=sys.stderr)
+    return 0
+
+
+def _progress_bar(path: Path, wanted: bool) -> tuple[object | None, object]:
+    if not wanted:
+        return None, None
+    from tqdm import tqdm
+
+    bar = tqdm(total=path.stat().st_size, unit="B", unit_scale=True, desc="导入", file=sys.stderr)
+    return bar, bar.update
+
+
+def _report_import(result: ImportResult, err: TextIO) -> None:
+    for error in result.errors:
+        print(error.message(), file=err)
+    if result.strict_refused:
+        print(say("registry", "strict_refused", rejected=result.rejected), file=err)
+    else:
+        print(say("registry", "import_summary", lines=result.lines, stored=result.stored,
+                  rejected=result.rejected), file=err)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    if not path.is_file():
+        print(say("registry", "no_file", path=args.file), file=sys.stderr)
+        return EXIT_PROBLEM
+    upgrade_to_head(settings().database_url)
+    database = _database()
+    show = args.progress if args.progress is not None else sys.stderr.isatty()
+    bar, update = _progress_bar(path, show)
+    try:
+        result = import_file(database, path, strict=args.strict, progress=update)  # type: ignore[arg-type]
+    except ImportInterrupted as interrupted:
+        print(say("registry", "interrupted", line=interrupted.result.last_committed_line,
+                  stored=interrupted.result.stored), file=sys.stderr)
+        return EXIT_PROBLEM
+    finally:
+        if bar is not None:
+            bar.close()  # type: ignore[attr-defined]
+        database.dispose()
+    _report_import(result, sys.stderr)
+    return EXIT_PROBLEM if result.errors else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    database = _database()
+    try:
+        if args.person:
+            with database.unit_of_work() as uow:
+                if uow.registry.get(args.person) is None:
+                    print(say("registry", "person_not_found", person_id=args.person), file=sys.stderr)
+                    return EXIT_PROBLEM
+        out: TextIO = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+        try:
+            count = export(database, out, [args.person] if args.person else None)
+        finally:
+            if args.output:
+                out.close()
+    finally:
+        database.dispose()
+    print(say("registry", "exported", count=count), file=sys.stderr)
+    return 0
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from bot.demo_data import demo_records
+
+    if args.count <= 0:
+        print(say("registry", "bad_count"), file=sys.stderr)
+        return EXIT_USAGE
+    records = demo_records(args.count, args.seed, today())
+    if args.load:
+        return _load_demo(records, args.seed)
+    out: TextIO = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+    try:
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+    finally:
+        if args.output:
+            out.close()
+    print(say("registry", "demo_written", count=len(records)), file=sys.stderr)
+    return 0
+
+
+def _load_demo(records: list[dict[str, object]], seed: int) -> int:
+    import tempfile
+
+    upgrade_to_head(settings().database_url)
+    database = _database()
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", encoding="utf-8", delete=False) as handle:
+        for record in records:
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    try:
+        result = import_file(database, Path(handle.name), strict=True)
+    finally:
+        Path(handle.name).unlink()
+        database.dispose()
+    _report_import(result, sys.stderr)
+    if not result.errors:
+        print(say("registry", "seeded", count=result.stored, seed=seed, today=today().isoformat()), file=sys.stderr)
+    return EXIT_PROBLEM if result.errors else 0
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    """Make run's first step: latest schema, and demo data when the registry is empty."""
+    from bot.demo_data import demo_records
+
+    upgrade_to_head(settings().database_url)
+    database = _database()
+    try:
+        with database.unit_of_work() as uow:
+            count = uow.registry.count_persons()
+    finally:
+        database.dispose()
+    if count:
+        print(say("registry", "seed_skipped", count=count), file=sys.stderr)
+        return 0
+    return _load_demo(demo_records(args.count, args.seed, today()), args.seed)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = ChineseArgumentParser(prog="python -m bot", description="黔建问答助手：注册数据库命令")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="把数据库升级到最新结构").set_defaults(run=cmd_migrate)
+
+    imports = commands.add_parser("import", help="导入省审批系统导出文件（JSON Lines）")
+    imports.add_argument("file")
+    imports.add_argument("--strict", action="store_true", help="有任何错误行则不保存任何记录")
+    imports.add_argument("--progress", dest="progress", action="store_true", default=None, help="显示进度条")
+    imports.add_argument("--no-progress", dest="progress", action="store_false")
+    imports.set_defaults(run=cmd_import)
+
+    exports = commands.add_parser("export", help="按交换格式导出记录")
+    exports.add_argument("--person", help="只导出这个 person_id")
+    exports.add_argument("--output", "-o", help="写入文件（默认标准输出）")
+    exports.set_defaults(run=cmd_export)
+
+    demo = commands.add_parser("demo-data", help="生成确定性的虚构演示记录")
+    demo.add_argument("--count", type=int, default=DEMO_COUNT)
+    demo.add_argument("--seed", type=int, default=DEMO_SEED)
+    demo.add_argument("--output", "-o", help="写入文件（默认标准输出）")
+    demo.add_argument("--load", action="store_true", help="直接写入数据库")
+    demo.set_defaults(run=cmd_demo_data)
+
+    seed = commands.add_parser("seed", help="数据库为空时写入演示数据")
+    seed.add_argument("--count", type=int, default=DEMO_COUNT)
+    seed.add_argument("--seed", type=int, default=DEMO_SEED)
+    seed.set_defaults(run=cmd_seed)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except OperationalError:
+        print(say("registry", "database_unavailable"), file=sys.stderr)
+        return EXIT_PROBLEM

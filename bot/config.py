@@ -1,0 +1,31 @@
+"""Configuration from the environment, read in one place when asked (never at import time)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_FILE = PROJECT_ROOT / "var" / "assistant.db"
+CHINA_STANDARD_TIME = dt.timezone(dt.timedelta(hours=8), "CST")
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    today_override: dt.date | None
+
+
+def settings(environ: dict[str, str] | None = None) -> Settings:
+    env = os.environ if environ is None else environ
+    url = env.get("DATABASE_URL") or f"sqlite:///{DEFAULT_DATABASE_FILE}"
+    override = env.get("ASSISTANT_TODAY")
+    return Settings(url, dt.date.fromisoformat(override) if override else None)
+
+
+def today(environ: dict[str, str] | None = None) -> dt.date:
+    """The date the whole system treats as today: ASSISTANT_TODAY, or today in China Standard Time."""
+    override = settings(environ).today_override
+    return override if override is not None else dt.datetime.now(CHINA_STANDARD_TIME).date()
