@@ -6,7 +6,10 @@ STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 export ASSISTANT_TODAY ?= $(shell TZ=Asia/Shanghai date +%F)
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: install run test lint typecheck check lock clean
+.PHONY: install run serve train test lint typecheck check lock clean eval
+RASA := $(VENV)/bin/rasa
+MODEL := models/qianjian.tar.gz
+TRAINING_FILES := config.yml domain.yml $(shell find data/nlu data/rules data/stories data/jieba data/spacy -type f 2>/dev/null)
 
 install: $(STAMP)
 
@@ -16,17 +19,27 @@ $(STAMP): requirements.lock
 	$(PY) -m pip install --quiet -r requirements.lock
 	@rm -f $(VENV)/.installed-* && touch $@
 
-run: install
-	$(PY) -m bot seed
-	@echo "黔建问答助手 — 今日按 $(ASSISTANT_TODAY) 计算。示例记录的状态报告："
-	$(PY) -m rules_engine report --as-of $(ASSISTANT_TODAY) data/demo/example-record.json
+# Trains only when the training data or the configuration changed since the last model.
+$(MODEL): $(TRAINING_FILES) | $(STAMP)
+	$(RASA) train --fixed-model-name qianjian --out models
+	@touch $@
 
-test: install
-	$(PY) -m pytest -n 2
+train: install $(MODEL)
+
+run: install $(MODEL)
+	$(PY) -m bot seed
+	@echo "黔建问答助手 — 今日按 $(ASSISTANT_TODAY) 计算。"
+	@$(PY) -m bot demo-login
+	$(PY) -m bot.serve
+
+test: install $(MODEL)
+	$(RASA) data validate --fail-on-warnings
+	$(PY) -m pytest -n 2 --dist loadfile
+	$(RASA) test core --stories tests/stories --model $(MODEL) --fail-on-prediction-errors --out results/core
 
 lint: install
 	$(PY) -m ruff check rules_engine bot tests tools bench actions
-	$(PY) -m mypy rules_engine bot
+	$(PY) -m mypy rules_engine bot actions
 
 check: lint test
 
@@ -40,3 +53,6 @@ clean:
 .PHONY: bench
 bench: install
 	$(PY) -m bench.registry_bench
+
+eval: install $(MODEL)
+	$(PY) -m evaluation.compare

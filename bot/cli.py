@@ -159,6 +159,46 @@ def cmd_seed(args: argparse.Namespace) -> int:
     return _load_demo(demo_records(args.count, args.seed, today()), args.seed)
 
 
+def cmd_employer_code(args: argparse.Namespace) -> int:
+    """A new access code for an employer (its hash is stored; the code is shown once)."""
+    from bot.identity import issue_access_code
+
+    database = _database()
+    try:
+        with database.unit_of_work() as uow:
+            code = issue_access_code(uow, args.credit_code.strip().upper())
+            employer = uow.registry.employer(args.credit_code.strip().upper())
+    finally:
+        database.dispose()
+    if code is None:
+        print(say("registry", "employer_unknown", credit_code=args.credit_code), file=sys.stderr)
+        return EXIT_PROBLEM
+    print(say("registry", "employer_code_issued", credit_code=employer["credit_code"], name=employer["name"],
+              code=code))
+    return 0
+
+
+def cmd_demo_login(_args: argparse.Namespace) -> int:
+    """A demo registrant to try the chat with: name and the last six ID characters."""
+    from rules_engine.report import status_report
+
+    database = _database()
+    try:
+        with database.unit_of_work() as uow:
+            for record in uow.registry.records_for(uow.registry.persons_with_valid_registration()[:50]):
+                report = status_report(record, today())
+                if not report.hours.met and any(s.renewal_apply_by for s in report.specialties):
+                    print(say("registry", "demo_login", name=record.name, last6=record.id_number[-6:]))
+                    if record.employer and record.employer.credit_code:
+                        print(say("registry", "demo_employer", code=record.employer.credit_code,
+                                  name=record.employer.name))
+                    return 0
+    finally:
+        database.dispose()
+    print(say("registry", "demo_login_none"))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = ChineseArgumentParser(prog="python -m bot", description="黔建问答助手：注册数据库命令")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -187,6 +227,12 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--count", type=int, default=DEMO_COUNT)
     seed.add_argument("--seed", type=int, default=DEMO_SEED)
     seed.set_defaults(run=cmd_seed)
+
+    employer = commands.add_parser("employer-code", help="为聘用企业生成访问码")
+    employer.add_argument("credit_code", help="统一社会信用代码")
+    employer.set_defaults(run=cmd_employer_code)
+
+    commands.add_parser("demo-login", help="显示一位可用来试用的演示注册人").set_defaults(run=cmd_demo_login)
     return parser
 
 

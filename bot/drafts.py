@@ -183,8 +183,11 @@ def _stored(row: Any) -> StoredDraft:
 
 
 def save_draft(uow: UnitOfWork, request: DraftRequest, content: dict[str, Any], conversation_id: str,
-               now: dt.datetime) -> tuple[StoredDraft, bool]:
-    """Store the draft; (draft, True) when new, (draft, False) when an open one was updated."""
+               now: dt.datetime, today: dt.date) -> tuple[StoredDraft, bool]:
+    """Store the draft; (draft, True) when new, (draft, False) when an open one was updated.
+
+    The reference carries the year of the system's today (ASSISTANT_TODAY), like every date it shows.
+    """
     body = json.dumps(content, ensure_ascii=False)
     existing = uow.session.execute(select(DRAFTS).where(
         DRAFTS.c.person_id == request.person_id, DRAFTS.c.kind == request.kind.value, DRAFTS.c.status == OPEN)
@@ -200,7 +203,7 @@ def save_draft(uow: UnitOfWork, request: DraftRequest, content: dict[str, Any], 
         draft_id, created = result.inserted_primary_key[0], True
         prefix = texts()["kinds"][request.kind.value]["prefix"]
         uow.session.execute(update(DRAFTS).where(DRAFTS.c.id == draft_id)
-                            .values(reference=f"{prefix}-{now.year}-{draft_id:06d}"))
+                            .values(reference=f"{prefix}-{today.year}-{draft_id:06d}"))
     uow.commit()
     row = uow.session.execute(select(DRAFTS).where(DRAFTS.c.id == draft_id)).mappings().one()
     return _stored(row), created

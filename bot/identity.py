@@ -79,9 +79,14 @@ def _record_attempt(uow: UnitOfWork, conversation_id: str, kind: str, now: dt.da
                                                 employer_code=employer_code))
 
 
+LOCKED_SUFFIX = "_while_locked"  # recorded like every attempt, but not counted again towards the lock
+
+
 def verify_registrant(uow: UnitOfWork, conversation_id: str, name: str, last6: str, now: dt.datetime) -> Verification:
     failures, locked_until = _lock_state(uow, conversation_id, "registrant", now)
     if locked_until is not None:
+        _record_attempt(uow, conversation_id, "registrant" + LOCKED_SUFFIX, now, False)
+        uow.commit()
         return Verification(Outcome.LOCKED, locked_until=locked_until)
     matches = uow.registry.find_by_name_and_id_last6(name.strip(), normalise_last6(last6))
     if len(matches) == 1:
@@ -176,6 +181,8 @@ def verify_employer(uow: UnitOfWork, conversation_id: str, credit_code: str, acc
                     now: dt.datetime) -> EmployerVerification:
     failures, locked_until = _lock_state(uow, conversation_id, "employer", now)
     if locked_until is not None:
+        _record_attempt(uow, conversation_id, "employer" + LOCKED_SUFFIX, now, False)
+        uow.commit()
         return EmployerVerification(Outcome.LOCKED, locked_until=locked_until)
     code = normalise_last6(credit_code)
     employer = uow.registry.employer(code)

@@ -159,10 +159,11 @@ def _status_citation(status: str, decision: Decision[str]) -> Citation:
 
 def _blocking(eligible: Decision[bool]) -> str:
     texts = _templates()["blocking_reasons"]
-    facts = {name: value for r in eligible.reasons for name, value in r.facts}
+    facts: dict[str, object] = {name: value for r in eligible.reasons for name, value in r.facts}
+    apply_by = facts["apply_by"]
     values = {**facts, "age": number("renewal_age_cap_years").value,
-              "apply_by": chinese_date(dt.date.fromisoformat(facts["apply_by"])),
-              "shortfall": _number(float(facts["shortfall"]))}
+              "apply_by": chinese_date(apply_by) if isinstance(apply_by, dt.date) else apply_by,
+              "shortfall": _number(facts["shortfall"])}
     return "；".join(texts[r.check].format(**values) for r in eligible.reasons if not r.holds)
 
 
@@ -297,5 +298,5 @@ def report_to_dict(report: StatusReport) -> dict[str, Any]:
 
 
 def _reason_dict(reason: Reason) -> dict[str, Any]:
-    return {"check": reason.check, "holds": reason.holds, "facts": dict(reason.facts),
+    return {"check": reason.check, "holds": reason.holds, "facts": reason.fact_strings(),
             "clause": reason.citation.clause, "document": reason.citation.document}

@@ -16,11 +16,15 @@ class Reason:
 
     check: str
     holds: bool
-    facts: tuple[tuple[str, str], ...]
+    facts: tuple[tuple[str, object], ...]
     citation: Citation
 
+    def fact_strings(self) -> dict[str, str]:
+        """The facts as text; made only when someone reads the trace, not on every decision."""
+        return {name: _fact(value) for name, value in self.facts}
+
     def fact_text(self) -> str:
-        return ", ".join(f"{name}={value}" for name, value in self.facts)
+        return ", ".join(f"{name}={value}" for name, value in self.fact_strings().items())
 
 
 @dataclass(frozen=True)
@@ -43,14 +47,14 @@ class Decision(Generic[T]):
 
     def trace(self) -> list[dict[str, object]]:
         return [
-            {"check": r.check, "holds": r.holds, "facts": dict(r.facts),
+            {"check": r.check, "holds": r.holds, "facts": r.fact_strings(),
              "clause": r.citation.clause, "document": r.citation.document}
             for r in self.reasons
         ]
 
 
 def reason(check: str, holds: bool, citation: Citation, **facts: object) -> Reason:
-    return Reason(check, bool(holds), tuple((k, _fact(v)) for k, v in facts.items()), citation)
+    return Reason(check, bool(holds), tuple(facts.items()), citation)
 
 
 def _fact(value: object) -> str:

@@ -1,0 +1,230 @@
+"""Who is asking, and answers from their own record."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.services import assistant_today, database, in_thread, latest_text, now
+from bot.answers.employer import PAGE_SIZE, employer_list
+from bot.answers.numbers import days_ahead
+from bot.answers.personal import PERSONAL_ANSWERS, explanation, personal_answer
+from bot.identity import Outcome, person_from_token, token_secret, verify_employer, verify_registrant
+from bot.identity_text import parse_employer_login, parse_identity
+from bot.messages import say
+from rules_engine.identity import mask_id_number
+from rules_engine.report import StatusReport, status_report
+
+BEIJING = dt.timedelta(hours=8)
+DRAFT_INTENTS = {"start_renewal_draft", "start_cancellation_draft", "my_drafts", "withdraw_draft"}
+
+
+def _report(person_id: str, today: dt.date) -> StatusReport | None:
+    with database().unit_of_work() as uow:
+        record = uow.registry.get(person_id)
+    return None if record is None else status_report(record, today)
+
+
+def _token_identity(tracker: Tracker) -> list[EventType]:
+    """A host page that knows the user passes a signed token in the message metadata."""
+    token = (tracker.latest_message.get("metadata") or {}).get("token")
+    if not token:
+        return []
+    person_id = person_from_token(str(token), dt.datetime.now(dt.timezone.utc), token_secret())
+    return [SlotSet("person_id", person_id)] if person_id else []
+
+
+def known_person(tracker: Tracker) -> tuple[str | None, list[EventType]]:
+    person_id = tracker.get_slot("person_id")
+    if person_id:
+        return str(person_id), []
+    events = _token_identity(tracker)
+    return (str(events[0]["value"]), events) if events else (None, [])
+
+
+async def answer_for(intent: str, person_id: str, dispatcher: CollectingDispatcher) -> list[EventType]:
+    report = await in_thread(_report, person_id, assistant_today())
+    if report is None:
+        dispatcher.utter_message(text=say("assistant", "not_found_after_identity"))
+        return []
+    answer = personal_answer(intent, report)
+    dispatcher.utter_message(text=answer.render())
+    return [SlotSet("last_topic", answer.topic)]
+
+
+class ActionPersonalAnswer(Action):
+    def name(self) -> str:
+        return "action_personal_answer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        intent = tracker.latest_message.get("intent", {}).get("name")
+        if intent not in PERSONAL_ANSWERS:
+            dispatcher.utter_message(response="utter_default")
+            return []
+        person_id, events = known_person(tracker)
+        if person_id is None:
+            dispatcher.utter_message(text=say("assistant", "identity_ask"))
+            return [SlotSet("pending_intent", intent)]
+        return events + await answer_for(intent, person_id, dispatcher)
+
+
+def _beijing(moment: dt.datetime) -> str:
+    return (moment + BEIJING).strftime("%H:%M")
+
+
+class ActionIdentify(Action):
+    """姓名 and 身份证号后六位, in one message or one after the other."""
+
+    def name(self) -> str:
+        return "action_identify"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        name, last6 = parse_identity(latest_text(tracker))
+        name = name or tracker.get_slot("candidate_name")
+        last6 = last6 or tracker.get_slot("candidate_last6")
+        if name and not last6:
+            dispatcher.utter_message(text=say("assistant", "identity_need_last6", name=name))
+            return [SlotSet("candidate_name", name)]
+        if not name:
+            if last6:
+                dispatcher.utter_message(text=say("assistant", "identity_need_name"))
+                return [SlotSet("candidate_last6", last6)]
+            dispatcher.utter_message(text=say("assistant", "identity_ask"))
+            return []
+        assert last6 is not None
+        result = await in_thread(self._verify, tracker.sender_id, name, last6)
+        events: list[EventType] = [SlotSet("candidate_name", None), SlotSet("candidate_last6", None)]
+        if result.outcome is Outcome.LOCKED:
+            assert result.locked_until is not None
+            dispatcher.utter_message(text=say("assistant", "identity_locked", until=_beijing(result.locked_until)))
+            return events
+        if result.outcome is Outcome.AMBIGUOUS:
+            dispatcher.utter_message(text=say("assistant", "identity_ambiguous"))
+            return events
+        if result.outcome is Outcome.MISMATCH or result.record is None:
+            dispatcher.utter_message(text=say("assistant", "identity_mismatch", left=result.failures_left))
+            return events
+        record = result.record
+        dispatcher.utter_message(text=say("assistant", "identity_confirmed", name=record.name,
+                                          masked=mask_id_number(record.id_number)))
+        events += [SlotSet("person_id", record.person_id), SlotSet("identity_masked", mask_id_number(record.id_number))]
+        pending = tracker.get_slot("pending_intent")
+        if pending in PERSONAL_ANSWERS:
+            events += [SlotSet("pending_intent", None), *await answer_for(str(pending), record.person_id, dispatcher)]
+        elif pending in DRAFT_INTENTS:
+            # The draft action reads and clears pending_intent itself.
+            events.append(FollowupAction("action_start_draft" if pending.startswith("start_")
+                                         else f"action_{pending}"))
+        return events
+
+    @staticmethod
+    def _verify(conversation_id: str, name: str, last6: str) -> Any:
+        with database().unit_of_work() as uow:
+            return verify_registrant(uow, conversation_id, name, last6, now())
+
+
+class ActionSwitchPerson(Action):
+    def name(self) -> str:
+        return "action_switch_person"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        dispatcher.utter_message(text=say("assistant", "identity_forgotten"))
+        return [SlotSet(slot, None) for slot in ("person_id", "identity_masked", "candidate_name", "candidate_last6",
+                                                  "pending_intent",
+                                                  "last_topic", "employer_code", "employer_name", "list_kind",
+                                                  "list_days", "list_offset")]
+
+
+class ActionExplain(Action):
+    """怎么算的: the computation behind the last personal answer."""
+
+    def name(self) -> str:
+        return "action_explain"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        person_id, events = known_person(tracker)
+        if person_id is None:
+            dispatcher.utter_message(text=say("assistant", "identity_ask"))
+            return [SlotSet("pending_intent", "my_expiry")]
+        report = await in_thread(_report, person_id, assistant_today())
+        if report is None:
+            dispatcher.utter_message(text=say("assistant", "not_found_after_identity"))
+            return events
+        dispatcher.utter_message(text=explanation(tracker.get_slot("last_topic"), report))
+        return events
+
+
+class ActionEmployerLogin(Action):
+    def name(self) -> str:
+        return "action_employer_login"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        code, access = parse_employer_login(latest_text(tracker))
+        if not code or not access:
+            dispatcher.utter_message(text=say("assistant", "employer_ask"))
+            return []
+        result = await in_thread(self._verify, tracker.sender_id, code, access)
+        if result.outcome is Outcome.LOCKED:
+            dispatcher.utter_message(text=say("assistant", "identity_locked", until=_beijing(result.locked_until)))
+            return []
+        if result.outcome is not Outcome.VERIFIED:
+            dispatcher.utter_message(text=say("assistant", "employer_mismatch", left=result.failures_left))
+            return []
+        dispatcher.utter_message(text=say("assistant", "employer_confirmed", name=result.name, code=result.credit_code))
+        return [SlotSet("employer_code", result.credit_code), SlotSet("employer_name", result.name)]
+
+    @staticmethod
+    def _verify(conversation_id: str, code: str, access: str) -> Any:
+        with database().unit_of_work() as uow:
+            return verify_employer(uow, conversation_id, code, access, now())
+
+
+async def _show_page(dispatcher: CollectingDispatcher, code: str, kind: str, days: int, offset: int) -> None:
+    page = await in_thread(employer_list, database(), code, kind, assistant_today(), days, offset)
+    dispatcher.utter_message(text=page.text)
+
+
+class ActionEmployerList(Action):
+    def name(self) -> str:
+        return "action_employer_list"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        code = tracker.get_slot("employer_code")
+        if not code:
+            dispatcher.utter_message(text=say("assistant", "employer_need_login"))
+            return []
+        intent = tracker.latest_message.get("intent", {}).get("name")
+        kind = "expiring" if intent == "employer_expiring" else "short_hours"
+        days = days_ahead(latest_text(tracker)) or int(say("assistant", "default_days"))
+        await _show_page(dispatcher, str(code), kind, days, 0)
+        return [SlotSet("list_kind", kind), SlotSet("list_days", float(days)), SlotSet("list_offset", 0.0)]
+
+
+class ActionNextPage(Action):
+    def name(self) -> str:
+        return "action_next_page"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        code, kind = tracker.get_slot("employer_code"), tracker.get_slot("list_kind")
+        if not code or not kind:
+            dispatcher.utter_message(text=say("assistant", "no_list"))
+            return []
+        offset = int(tracker.get_slot("list_offset") or 0) + PAGE_SIZE
+        days = int(tracker.get_slot("list_days") or 0)
+        page = await in_thread(employer_list, database(), str(code), str(kind), assistant_today(), days, offset)
+        if offset // PAGE_SIZE >= page.pages:
+            dispatcher.utter_message(text=say("assistant", "no_more_pages"))
+            return []
+        dispatcher.utter_message(text=page.text)
+        return [SlotSet("list_offset", float(offset))]

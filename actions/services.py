@@ -1,0 +1,44 @@
+"""What the actions share: the registry database (made on first use), today, and blocking work
+pushed off the event loop so one slow query never stalls other conversations."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from rasa_sdk import Tracker
+
+from bot.config import settings, today
+from bot.registry.unit_of_work import Database
+
+T = TypeVar("T")
+_database: Database | None = None
+
+
+def database() -> Database:
+    global _database
+    if _database is None:
+        _database = Database(settings().database_url)
+    return _database
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+async def in_thread(work: Callable[..., T], *args: Any) -> T:
+    return await asyncio.to_thread(work, *args)
+
+
+def assistant_today() -> dt.date:
+    return today()
+
+
+def latest_text(tracker: Tracker) -> str:
+    return str(tracker.latest_message.get("text") or "")
+
+
+def entity_values(tracker: Tracker, name: str) -> list[str]:
+    return [str(e.get("value")) for e in tracker.latest_message.get("entities", []) if e.get("entity") == name]

@@ -1,0 +1,100 @@
+"""Drafts as printable documents (HTML and PDF), and signed links to them."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import os
+import secrets
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from bot.config import PROJECT_ROOT
+from bot.drafts import StoredDraft, texts
+from bot.messages import say
+
+TEMPLATES = PROJECT_ROOT / "bot" / "templates"
+SECRET_FILE = PROJECT_ROOT / "var" / "link-secret"
+CJK_FONT = "STSong-Light"  # one of reportlab's built-in Adobe CID fonts: nothing to download
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]))
+
+
+def _labels(draft: StoredDraft) -> tuple[str, str]:
+    words = texts()
+    return words["kinds"][draft.kind]["title"], words["statuses"].get(draft.status, draft.status)
+
+
+def draft_html(draft: StoredDraft) -> str:
+    title, status = _labels(draft)
+    return _environment().get_template("draft.html").render(draft=draft, content=draft.content, title=title,
+                                                            status=status)
+
+
+def draft_pdf(draft: StoredDraft) -> bytes:
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+    pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+    body = ParagraphStyle("body", fontName=CJK_FONT, fontSize=11, leading=17, wordWrap="CJK")
+    heading = ParagraphStyle("heading", parent=body, fontSize=16, leading=24, spaceAfter=8)
+    title, status = _labels(draft)
+    content: dict[str, Any] = draft.content
+    check = content["check"]
+    lines = [f"编号：{draft.reference}　状态：{status}　生成日期：{content['as_of']}",
+             f"注册人：{content['name']}　身份证号：{content['masked_id']}",
+             f"聘用企业：{content['employer'] or '（记录中没有）'}",
+             f"专业：{'、'.join(content['specialties'])}"]
+    if content.get("reason"):
+        lines.append(f"注销原因：{content['reason']}")
+    if check.get("path"):
+        lines.append(f"办理方式：{check['path']}")
+    if content.get("phone"):
+        lines.append(f"联系电话：{content['phone']}")
+    lines += ["规则检查：", *check["findings"]]
+    lines += [f"· {b['text']}：{b['remedy']}（{b['clause']}）" for b in check["blockers"]]
+    lines += [check["basis"], "下一步："]
+    lines += [f"{index}. {step}" for index, step in enumerate(check["next_steps"], 1)]
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(buffer, pagesize=A4, title=f"{title} {draft.reference}")
+    story: list[Any] = [Paragraph(escape(title), heading)]
+    for line in lines:
+        story += [Paragraph(escape(line), body), Spacer(1, 4)]
+    document.build(story)
+    return buffer.getvalue()
+
+
+def link_secret() -> bytes:
+    """ASSISTANT_SECRET, or one made once and kept under var/ so links survive restarts."""
+    configured = os.environ.get("ASSISTANT_SECRET")
+    if configured:
+        return configured.encode("utf-8")
+    if not SECRET_FILE.exists():
+        SECRET_FILE.parent.mkdir(parents=True, exist_ok=True)
+        SECRET_FILE.write_text(secrets.token_hex(32), encoding="ascii")
+        SECRET_FILE.chmod(0o600)
+    return SECRET_FILE.read_text(encoding="ascii").strip().encode("ascii")
+
+
+def link_key(reference: str) -> str:
+    return hmac.new(link_secret(), reference.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+
+def link_key_valid(reference: str, key: str) -> bool:
+    return hmac.compare_digest(link_key(reference), key or "")
+
+
+def draft_link(reference: str) -> str:
+    base = os.environ.get("PUBLIC_BASE_URL", f"http://localhost:{os.environ.get('WEB_PORT', '8000')}")
+    return say("assistant", "draft_link", base=base.rstrip("/"), reference=reference, signature=link_key(reference))

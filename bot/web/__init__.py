@@ -1,0 +1,1 @@
+"""The web server: the chat page, a proxy to Rasa's REST channel, and drafts as HTML and PDF."""

@@ -1,0 +1,91 @@
+// The chat page: text only (never HTML), history kept in this browser so a reload continues.
+(function () {
+  "use strict";
+  var log = document.getElementById("log");
+  var form = document.getElementById("composer");
+  var input = document.getElementById("input");
+  var typing = document.getElementById("typing");
+  var KEY = "qianjian-chat";
+  var state = JSON.parse(localStorage.getItem(KEY) || "null") || {
+    sender: "web-" + Math.random().toString(36).slice(2) + Date.now().toString(36), history: [] };
+  var composing = false;
+  var lastShown = 0;
+
+  function save() { localStorage.setItem(KEY, JSON.stringify(state)); }
+
+  function showTime(at) {
+    if (at - lastShown < 5 * 60 * 1000) { return; }
+    lastShown = at;
+    var d = new Date(at);
+    var t = document.createElement("div");
+    t.className = "time";
+    t.textContent = d.getHours() + ":" + String(d.getMinutes()).padStart(2, "0");
+    log.appendChild(t);
+  }
+
+  function render(entry) {
+    showTime(entry.at);
+    var row = document.createElement("div");
+    row.className = "row " + entry.who;
+    var avatar = document.createElement("div");
+    avatar.className = "avatar";
+    avatar.textContent = entry.who === "user" ? "我" : "助手";
+    var bubble = document.createElement("div");
+    bubble.className = "bubble";
+    bubble.textContent = entry.text;
+    row.appendChild(avatar);
+    row.appendChild(bubble);
+    log.appendChild(row);
+    if (entry.buttons && entry.buttons.length) {
+      var box = document.createElement("div");
+      box.className = "buttons";
+      entry.buttons.forEach(function (b) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.textContent = b.title;
+        button.addEventListener("click", function () { send(b.payload, b.title); });
+        box.appendChild(button);
+      });
+      log.appendChild(box);
+    }
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function add(entry) { state.history.push(entry); save(); render(entry); }
+
+  function send(message, shown) {
+    add({ who: "user", text: shown || message, at: Date.now() });
+    typing.hidden = false;
+    fetch("/api/chat", { method: "POST", headers: { "Content-Type": "application/json" },
+                         body: JSON.stringify({ sender: state.sender, message: message }) })
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        if (data.error) { add({ who: "bot", text: data.error, at: Date.now() }); return; }
+        (data.messages || []).forEach(function (m) {
+          add({ who: "bot", text: m.text || "", buttons: m.buttons || [], at: Date.now() });
+        });
+      })
+      .catch(function () { add({ who: "bot", text: "网络异常，请稍后再试。", at: Date.now() }); })
+      .finally(function () { typing.hidden = true; });
+  }
+
+  input.addEventListener("compositionstart", function () { composing = true; });
+  input.addEventListener("compositionend", function () { composing = false; });
+  input.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && (composing || e.isComposing)) { e.preventDefault(); }
+  });
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    if (composing) { return; }
+    var text = input.value;
+    if (!text.trim()) { return; }
+    if (text.length > 500) { add({ who: "bot", text: "消息太长了，请控制在500个字以内。", at: Date.now() }); return; }
+    input.value = "";
+    send(text);
+  });
+
+  state.history.forEach(render);
+  if (!state.history.length) {
+    add({ who: "bot", text: "您好！我是黔建问答助手。可以问我贵州二级建造师注册的规定，也可以验证身份后查询本人的到期日和学时。", at: Date.now() });
+  }
+})();
