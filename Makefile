@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 export ASSISTANT_TODAY ?= $(shell TZ=Asia/Shanghai date +%F)
 export RASA_TELEMETRY_ENABLED := false
+export ACTION_PORT ?= 5055
+export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTION_PORT)/webhook
 
 .PHONY: install run serve train test lint typecheck check lock clean eval
 RASA := $(VENV)/bin/rasa
@@ -38,7 +40,7 @@ test: install $(MODEL)
 	$(RASA) test core --stories tests/stories --model $(MODEL) --fail-on-prediction-errors --out results/core
 
 lint: install
-	$(PY) -m ruff check rules_engine bot tests tools bench actions
+	$(PY) -m ruff check rules_engine bot tests tools bench actions evaluation
 	$(PY) -m mypy rules_engine bot actions
 
 check: lint test

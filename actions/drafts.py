@@ -72,11 +72,8 @@ class ActionStartDraft(Action):
         return [*events, FollowupAction(FORMS[kind])]
 
 
-class _DraftFormValidation(FormValidationAction):
-    """Shared checks of both draft forms."""
-
-    def name(self) -> str:  # pragma: no cover - subclasses name themselves
-        raise NotImplementedError
+class DraftSlotChecks:
+    """Checks both draft forms share (a mixin: rasa_sdk registers every Action subclass by name)."""
 
     async def extract_draft_specialties(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                         domain: DomainDict) -> dict[str, Any]:
@@ -105,12 +102,12 @@ class _DraftFormValidation(FormValidationAction):
         return {"contact_phone": phone}
 
 
-class ValidateRenewalDraftForm(_DraftFormValidation):
+class ValidateRenewalDraftForm(DraftSlotChecks, FormValidationAction):
     def name(self) -> str:
         return "validate_renewal_draft_form"
 
 
-class ValidateCancellationDraftForm(_DraftFormValidation):
+class ValidateCancellationDraftForm(DraftSlotChecks, FormValidationAction):
     def name(self) -> str:
         return "validate_cancellation_draft_form"
 

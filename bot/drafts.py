@@ -21,7 +21,7 @@ from bot.answers.knowledge import basis_line
 from bot.config import PROJECT_ROOT
 from bot.db.models import Draft
 from bot.registry.unit_of_work import UnitOfWork
-from rules_engine.calendar import chinese_date
+from rules_engine.calendar import shown
 from rules_engine.identity import mask_id_number
 from rules_engine.parameters import number
 from rules_engine.policy import Citation
@@ -71,14 +71,6 @@ class DraftCheck:
     next_steps: tuple[str, ...] = field(default_factory=tuple)
 
 
-def _show(value: object) -> object:
-    if isinstance(value, dt.date):
-        return chinese_date(value)
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
 def check_renewal(report: StatusReport, specialties: tuple[str, ...]) -> DraftCheck:
     words = texts()
     findings: list[str] = []
@@ -89,10 +81,10 @@ def check_renewal(report: StatusReport, specialties: tuple[str, ...]) -> DraftCh
         status = report.specialty(name)
         if status is None:
             continue
-        values = {"specialty": name, "status": status.registration_status, "valid_until": _show(status.valid_until),
-                  "apply_by": _show(status.renewal_apply_by), "new_valid_until": _show(status.renewal_new_valid_until),
-                  "shortfall": _show(hours.shortfall), "compulsory_shortfall": _show(hours.compulsory_shortfall),
-                  "elective_shortfall": _show(hours.elective_shortfall), "birthday": _show(report.age_65_on),
+        values = {"specialty": name, "status": status.registration_status, "valid_until": shown(status.valid_until),
+                  "apply_by": shown(status.renewal_apply_by), "new_valid_until": shown(status.renewal_new_valid_until),
+                  "shortfall": shown(hours.shortfall), "compulsory_shortfall": shown(hours.compulsory_shortfall),
+                  "elective_shortfall": shown(hours.elective_shortfall), "birthday": shown(report.age_65_on),
                   "age": number("renewal_age_cap_years").value}
         failed = [r for r in status.reasons if not r.holds and r.check in words["renewal_blocker"]]
         for reason in {r.check: r for r in failed}.values():

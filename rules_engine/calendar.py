@@ -40,3 +40,12 @@ def birthday_in_year(birth: dt.date, years: int) -> dt.date:
 
 def chinese_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def shown(value: object) -> object:
+    """A value as an answer writes it: dates as 2025年3月21日, whole hours without a decimal point."""
+    if isinstance(value, dt.date):
+        return chinese_date(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value

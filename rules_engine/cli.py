@@ -12,12 +12,9 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from functools import lru_cache
 from typing import Any, TextIO
 
-import yaml
-
-from rules_engine.policy import POLICY_DIR
+from rules_engine.messages import text
 from rules_engine.record import RecordError, message, parse_record
 from rules_engine.report import report_to_dict, status_report
 
@@ -29,14 +26,8 @@ class InputError(Exception):
     """Input that cannot be read as records; the message is already in Chinese."""
 
 
-@lru_cache(maxsize=1)
-def _cli_messages() -> dict[str, str]:
-    with (POLICY_DIR / "messages.yml").open(encoding="utf-8") as handle:
-        return dict(yaml.safe_load(handle)["cli"])
-
-
 def say(key: str, **values: object) -> str:
-    return _cli_messages()[key].format(**values)
+    return text("cli", key, **values)
 
 
 def parse_as_of(value: str | None) -> dt.date:

@@ -24,12 +24,17 @@ class RegistrationWindow:
     needs_continuing_education_first: bool
 
 
+def _window(qualification: Qualification, as_of: dt.date, years_parameter: str) -> RegistrationWindow:
+    deadline = period_end(qualification.issued_on, number(years_parameter).value)
+    return RegistrationWindow(deadline, as_of > deadline)
+
+
 @implements(WITHIN_THREE_YEARS)
 def initial_registration_deadline(qualification: Qualification, as_of: dt.date) -> Decision[RegistrationWindow]:
     """Last day of the 3 years from the issue date; after it, continuing education comes first."""
-    deadline = period_end(qualification.issued_on, number("initial_registration_window_years").value)
-    late = as_of > deadline
-    return Decision(RegistrationWindow(deadline, late), (
+    window = _window(qualification, as_of, "initial_registration_window_years")
+    deadline, late = window.deadline, window.needs_continuing_education_first
+    return Decision(window, (
         reason("within_three_years_of_issue", not late, WITHIN_THREE_YEARS,
                issued_on=qualification.issued_on, deadline=deadline, as_of=as_of),
         reason("continuing_education_first", late, LATE_NEEDS_HOURS, specialty=qualification.specialty),
@@ -39,9 +44,9 @@ def initial_registration_deadline(qualification: Qualification, as_of: dt.date) 
 @implements(ADDITION_LATE_NEEDS_HOURS)
 def addition_registration_limit(qualification: Qualification, as_of: dt.date) -> Decision[RegistrationWindow]:
     """增项: more than 3 years unregistered means the added specialty's hours come first."""
-    deadline = period_end(qualification.issued_on, number("addition_unregistered_limit_years").value)
-    late = as_of > deadline
-    return Decision(RegistrationWindow(deadline, late), (
+    window = _window(qualification, as_of, "addition_unregistered_limit_years")
+    deadline, late = window.deadline, window.needs_continuing_education_first
+    return Decision(window, (
         reason("added_qualification_within_three_years", not late, ADDITION_LATE_NEEDS_HOURS,
                issued_on=qualification.issued_on, deadline=deadline, as_of=as_of),
     ))

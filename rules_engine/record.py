@@ -9,13 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-import yaml
-
 from rules_engine.identity import IdNumberError, birth_date_of, validate_id_number
-from rules_engine.policy import POLICY_DIR
+from rules_engine.messages import text
 from rules_engine.vocabulary import vocabulary
 
 
@@ -83,14 +80,8 @@ class RecordError(ValueError):
         super().__init__(message("field_prefix", field=field, message=reason))
 
 
-@lru_cache(maxsize=1)
-def _messages() -> dict[str, str]:
-    with (POLICY_DIR / "messages.yml").open(encoding="utf-8") as handle:
-        return dict(yaml.safe_load(handle)["record_errors"])
-
-
 def message(key: str, **values: object) -> str:
-    return _messages()[key].format(**values)
+    return text("record_errors", key, **values)
 
 
 def fail(field: str, key: str, **values: object) -> RecordError:

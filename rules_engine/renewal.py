@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from rules_engine.calendar import birthday_in_year, days_before, period_end
 from rules_engine.continuing_education import HoursStanding
@@ -21,7 +22,12 @@ LAPSES_UNRENEWED = cite("第十六条", "注册有效期满且未延续注册的
 LAPSES_OVER_65 = cite("第十六条", "年龄超过65周岁的", "《注册建造师管理规定》")
 
 
+# Pure functions of frozen values: the report asks the same question several times per record.
+CACHE_SIZE = 4096
+
+
 @implements(APPLY_BEFORE_EXPIRY)
+@lru_cache(maxsize=CACHE_SIZE)
 def renewal_apply_by(valid_until: dt.date) -> Decision[dt.date]:
     """The last day to apply: valid_until − 30 days."""
     lead = number("renewal_lead_days")
@@ -33,12 +39,14 @@ def renewal_apply_by(valid_until: dt.date) -> Decision[dt.date]:
 
 
 @implements(CAPPED_AT_65)
+@lru_cache(maxsize=CACHE_SIZE)
 def sixty_fifth_birthday(birth_date: dt.date) -> dt.date:
     """至65周岁当日: the 65th birthday (2月28日 for a 2月29日 birth in a non-leap year)."""
     return birthday_in_year(birth_date, number("renewal_age_cap_years").value)
 
 
 @implements(PERIOD_STARTS_ON_APPROVAL)
+@lru_cache(maxsize=CACHE_SIZE)
 def renewal_new_valid_until(approved_on: dt.date, birth_date: dt.date) -> Decision[dt.date | None]:
     """The end of a period granted on `approved_on`: 3 years, or the 65th birthday if sooner.
 
@@ -60,6 +68,7 @@ def renewal_new_valid_until(approved_on: dt.date, birth_date: dt.date) -> Decisi
 
 
 @implements(LAPSES_UNRENEWED)
+@lru_cache(maxsize=CACHE_SIZE)
 def registration_status(registration: Registration, as_of: dt.date) -> Decision[str]:
     """The status on `as_of`: a 有效 registration whose period has ended is 已过期."""
     expired = registration.status == STATUS.valid and registration.valid_until < as_of

@@ -5,19 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
-import yaml
-
-from rules_engine.calendar import chinese_date
+from rules_engine.calendar import chinese_date, shown
 from rules_engine.certificates import PaperAction, paper_certificate_standing
 from rules_engine.continuing_education import HoursStanding, continuing_education_standing
 from rules_engine.facts import fact
 from rules_engine.identity import mask_id_number
 from rules_engine.initial_registration import addition_registration_limit, initial_registration_deadline
+from rules_engine.messages import section, text
 from rules_engine.parameters import day, number
-from rules_engine.policy import POLICY_DIR, Citation
+from rules_engine.policy import Citation
 from rules_engine.procedure import InsuranceCheck, social_insurance_check
 from rules_engine.record import Qualification, Record, Registration
 from rules_engine.registration_kinds import REREGISTRATION, employer_may_register
@@ -82,20 +80,8 @@ class StatusReport:
         return next((s for s in self.specialties if s.specialty == name), None)
 
 
-@lru_cache(maxsize=1)
-def _templates() -> dict[str, dict[str, str]]:
-    with (POLICY_DIR / "messages.yml").open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
-    return {"findings": data["findings"], "blocking_reasons": data["blocking_reasons"]}
-
-
 def _say(key: str, **values: object) -> str:
-    shown = {k: chinese_date(v) if isinstance(v, dt.date) else _number(v) for k, v in values.items()}
-    return _templates()["findings"][key].format(**shown)
-
-
-def _number(value: object) -> object:
-    return int(value) if isinstance(value, float) and value.is_integer() else value
+    return text("findings", key, **{k: shown(v) for k, v in values.items()})
 
 
 def _registered(registration: Registration, record: Record, hours: HoursStanding, as_of: dt.date,
@@ -158,12 +144,12 @@ def _status_citation(status: str, decision: Decision[str]) -> Citation:
 
 
 def _blocking(eligible: Decision[bool]) -> str:
-    texts = _templates()["blocking_reasons"]
+    texts = section("blocking_reasons")
     facts: dict[str, object] = {name: value for r in eligible.reasons for name, value in r.facts}
     apply_by = facts["apply_by"]
     values = {**facts, "age": number("renewal_age_cap_years").value,
               "apply_by": chinese_date(apply_by) if isinstance(apply_by, dt.date) else apply_by,
-              "shortfall": _number(facts["shortfall"])}
+              "shortfall": shown(facts["shortfall"])}
     return "；".join(texts[r.check].format(**values) for r in eligible.reasons if not r.holds)
 
 
@@ -285,11 +271,11 @@ def report_to_dict(report: StatusReport) -> dict[str, Any]:
             "required_hours": hours.requirement.total,
             "required_compulsory": hours.requirement.compulsory,
             "required_elective": hours.requirement.elective,
-            "completed_compulsory": _number(hours.completed_compulsory),
-            "completed_elective": _number(hours.completed_elective),
-            "shortfall_hours": _number(hours.shortfall),
-            "shortfall_compulsory": _number(hours.compulsory_shortfall),
-            "shortfall_elective": _number(hours.elective_shortfall),
+            "completed_compulsory": shown(hours.completed_compulsory),
+            "completed_elective": shown(hours.completed_elective),
+            "shortfall_hours": shown(hours.shortfall),
+            "shortfall_compulsory": shown(hours.compulsory_shortfall),
+            "shortfall_elective": shown(hours.elective_shortfall),
             "period_start": _iso(hours.period_start),
             "trace": [_reason_dict(r) for r in report.reasons],
         },

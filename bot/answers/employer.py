@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from bot.messages import say
 from bot.registry.roster import expiring_within, short_of_hours
 from bot.registry.unit_of_work import Database
-from rules_engine.calendar import chinese_date
+from rules_engine.calendar import chinese_date, shown
 from rules_engine.identity import mask_id_number
 from rules_engine.report import StatusReport
 from rules_engine.vocabulary import STATUS
@@ -21,10 +21,6 @@ class Page:
     text: str
     page: int
     pages: int
-
-
-def _number(value: float) -> object:
-    return int(value) if float(value).is_integer() else value
 
 
 def _expiring_lines(reports: list[StatusReport], as_of: dt.date, days: int) -> list[str]:
@@ -43,8 +39,8 @@ def _expiring_lines(reports: list[StatusReport], as_of: dt.date, days: int) -> l
 
 def _short_lines(reports: list[StatusReport]) -> list[str]:
     return [say("assistant", "employer_short_line", index=index, name=r.record.name,
-                masked=mask_id_number(r.record.id_number), shortfall=_number(r.hours.shortfall),
-                compulsory=_number(r.hours.compulsory_shortfall), elective=_number(r.hours.elective_shortfall))
+                masked=mask_id_number(r.record.id_number), shortfall=shown(r.hours.shortfall),
+                compulsory=shown(r.hours.compulsory_shortfall), elective=shown(r.hours.elective_shortfall))
             for index, r in enumerate(reports, 1)]
 
 

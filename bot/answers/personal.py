@@ -15,7 +15,7 @@ import yaml
 
 from bot.answers.knowledge import Answer
 from bot.config import PROJECT_ROOT
-from rules_engine.calendar import chinese_date, period_end
+from rules_engine.calendar import period_end, shown
 from rules_engine.continuing_education import HOURS_PER_SPECIALTY
 from rules_engine.initial_registration import ADDITION_LATE_NEEDS_HOURS, WITHIN_THREE_YEARS
 from rules_engine.parameters import number
@@ -33,17 +33,9 @@ def _texts() -> dict[str, Any]:
         return dict(yaml.safe_load(handle))
 
 
-def _show(value: object) -> object:
-    if isinstance(value, dt.date):
-        return chinese_date(value)
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
 def say(key: str, **values: object) -> str:
     text: str = _texts()[key]
-    return text.format(**{k: _show(v) for k, v in values.items()})
+    return text.format(**{k: shown(v) for k, v in values.items()})
 
 
 def _registered(report: StatusReport) -> list[SpecialtyStatus]:
@@ -84,9 +76,9 @@ def renewal_deadline(report: StatusReport) -> Answer:
 def _why_not(status: SpecialtyStatus, report: StatusReport) -> str:
     fixes = _texts()["blocker_fix"]
     hours = report.hours
-    values = {"apply_by": _show(status.renewal_apply_by), "shortfall": _show(hours.shortfall),
-              "compulsory_shortfall": _show(hours.compulsory_shortfall),
-              "elective_shortfall": _show(hours.elective_shortfall), "birthday": _show(report.age_65_on),
+    values = {"apply_by": shown(status.renewal_apply_by), "shortfall": shown(hours.shortfall),
+              "compulsory_shortfall": shown(hours.compulsory_shortfall),
+              "elective_shortfall": shown(hours.elective_shortfall), "birthday": shown(report.age_65_on),
               "age": number("renewal_age_cap_years").value}
     failed = [r.check for r in status.reasons if not r.holds and r.check in fixes]
     return "；".join(fixes[check].format(**values) for check in dict.fromkeys(failed))
@@ -198,20 +190,20 @@ def explanation(topic: str | None, report: StatusReport) -> str:
     registered = [s for s in _registered(report) if s.valid_until is not None]
     if topic == "apply_by" and registered:
         s = registered[0]
-        return str(texts["apply_by"].format(valid_until=_show(s.valid_until), lead_days=lead,
-                                            apply_by=_show(s.renewal_apply_by)))
+        return str(texts["apply_by"].format(valid_until=shown(s.valid_until), lead_days=lead,
+                                            apply_by=shown(s.renewal_apply_by)))
     if topic in ("new_period", "age"):
         key = "new_period" if topic == "new_period" else "age"
-        return str(texts[key].format(as_of=_show(report.as_of), years=years,
-                                     uncapped=_show(period_end(report.as_of, years)), age=age))
+        return str(texts[key].format(as_of=shown(report.as_of), years=years,
+                                     uncapped=shown(period_end(report.as_of, years)), age=age))
     if topic == "hours" and report.hours.period_start is not None:
-        return str(texts["hours"].format(period_start=_show(report.hours.period_start), as_of=_show(report.as_of),
+        return str(texts["hours"].format(period_start=shown(report.hours.period_start), as_of=shown(report.as_of),
                                          first=number("ce_first_specialty_total_hours").value,
                                          further=number("ce_further_specialty_total_hours").value))
     unregistered_entries = [s for s in report.specialties if s.initial_registration_deadline is not None]
     if topic == "initial" and unregistered_entries:
         s = unregistered_entries[0]
-        return str(texts["initial"].format(issued_on=_show(s.qualification_issued_on),
+        return str(texts["initial"].format(issued_on=shown(s.qualification_issued_on),
                                            years=number("initial_registration_window_years").value,
-                                           deadline=_show(s.initial_registration_deadline)))
+                                           deadline=shown(s.initial_registration_deadline)))
     return str(texts["none"])

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.db.models import CourseRecord, Employer, Person, Qualification, Registration
@@ -65,10 +65,13 @@ class RegistryRepository:
         new = [row for code, row in rows.items() if code not in known]
         if new:
             self.session.execute(insert(EMPLOYERS), new)
-        for code in known:
-            row = rows[code]
-            self.session.execute(update(EMPLOYERS).where(EMPLOYERS.c.credit_code == code)
-                                 .values(name=row["name"], unit_type=row["unit_type"], city=row["city"]))
+        if known:
+            # One statement for all known employers: the latest export's name, type and city win.
+            self.session.execute(
+                update(EMPLOYERS).where(EMPLOYERS.c.credit_code == bindparam("code"))
+                .values(name=bindparam("new_name"), unit_type=bindparam("new_unit_type"), city=bindparam("new_city")),
+                [{"code": code, "new_name": rows[code]["name"], "new_unit_type": rows[code]["unit_type"],
+                  "new_city": rows[code]["city"]} for code in known])
 
     # --- reading -------------------------------------------------------------------------------
 

@@ -60,12 +60,12 @@ def test_a_wrong_pair_never_tells_whether_the_name_exists(registry: Database) ->
 
 
 def test_five_failures_lock_identification(registry: Database) -> None:
-    for attempt in range(5):
+    for _attempt in range(5):
         dispatcher, _ = run(ActionIdentify(), tracker("王建国 000000", "identify", sender="locked"))
     assert "锁定" in texts(dispatcher)[0]
     dispatcher, events = run(ActionIdentify(), tracker(f"王建国 {LAST6}", "identify", sender="locked"))
     assert "锁定" in texts(dispatcher)[0] and "person_id" not in slots_set(events)
-    other, events = run(ActionIdentify(), tracker(f"王建国 {LAST6}", "identify", sender="another"))
+    _other, events = run(ActionIdentify(), tracker(f"王建国 {LAST6}", "identify", sender="another"))
     assert slots_set(events)["person_id"] == "P000001"
     with registry.unit_of_work() as uow:
         assert uow.session.scalar(select(func.count()).select_from(VerificationAttempt.__table__)) == 7
@@ -107,7 +107,7 @@ def test_employer_sees_only_its_own_registrants(registry: Database) -> None:
     assert "登录" in texts(dispatcher)[0]
     bad, events = run(ActionEmployerLogin(), tracker("91520100MA6H000001 授权码 AAAAAAAA", "employer_login"))
     assert "不正确" in texts(bad)[0] and not slots_set(events)
-    good, events = run(ActionEmployerLogin(), tracker(f"91520100MA6H000001 授权码 {code.lower()}", "employer_login"))
+    _good, events = run(ActionEmployerLogin(), tracker(f"91520100MA6H000001 授权码 {code.lower()}", "employer_login"))
     assert slots_set(events)["employer_code"] == "91520100MA6H000001"
     listing, events = run(ActionEmployerList(), tracker("我们单位哪些人90天内到期", "employer_expiring",
                                                        slots={"employer_code": "91520100MA6H000001"}))
@@ -122,7 +122,7 @@ def draft_slots(**extra: object) -> dict[str, object]:
 
 
 def test_renewal_draft_lists_blockers_and_is_saved_once(registry: Database) -> None:
-    start, events = run(ActionStartDraft(), tracker("我要延续注册", "start_renewal_draft", slots={"person_id": "P000001"}))
+    _start, events = run(ActionStartDraft(), tracker("我要延续注册", "start_renewal_draft", slots={"person_id": "P000001"}))
     assert slots_set(events)["draft_specialties"] == ["建筑工程"]
     assert any(e.get("event") == "followup" and e.get("name") == "renewal_draft_form" for e in events)
     summary, _ = run(ActionDraftSummary(), tracker("13800000000", "inform", slots=draft_slots()))

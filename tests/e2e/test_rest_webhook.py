@@ -67,3 +67,28 @@ def test_identified_registrant_gets_exact_dates_and_hours(servers: Servers) -> N
 def test_out_of_scope_and_handoff(servers: Servers) -> None:
     assert "不在我的范围" in text_of(servers.say("oos-1", "一级建造师怎么注册"))
     assert "工单号" in text_of(servers.say("oos-1", "转人工"))
+
+
+def test_renewal_draft_from_the_chat_is_stored_once(servers: Servers) -> None:
+    sender = "draft-1"
+    servers.say(sender, f"王建国 {LAST6}")
+    asked = text_of(servers.say(sender, "我要办延续注册"))
+    assert "联系电话" in asked
+    summary = text_of(servers.say(sender, "13800000000"))
+    assert "延续注册申请草稿" in summary and "还差77.5学时" in summary and "确认保存" in summary
+    saved = text_of(servers.say(sender, "/affirm"))
+    assert "编号 YX-2025-" in saved
+    listing = text_of(servers.say(sender, "我的草稿"))
+    assert saved.split("编号 ")[1][:14] in listing
+
+
+def test_cancellation_draft_with_forced_path(servers: Servers) -> None:
+    sender = "draft-2"
+    servers.say(sender, f"王建国 {LAST6}")
+    assert "原因" in text_of(servers.say(sender, "我要注销注册"))
+    assert "配合" in text_of(servers.say(sender, '/affirm{"cancellation_reason": "已与聘用单位解除聘用合同关系"}'))
+    assert "证明材料" in text_of(servers.say(sender, "/deny"))
+    assert "联系电话" in text_of(servers.say(sender, "解聘证明和仲裁裁决书"))
+    summary = text_of(servers.say(sender, "0851-12345678"))
+    assert "强制注销" in summary and "解聘证明、劳动仲裁裁决书" in summary
+    assert "编号 ZX-2025-" in text_of(servers.say(sender, "/affirm"))

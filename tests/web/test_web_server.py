@@ -20,7 +20,7 @@ from bot.registry.importer import import_file
 from bot.registry.unit_of_work import Database
 from rules_engine.record import parse_record
 from tests.bot.records import lines, person
-from tests.e2e.servers import free_port
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
