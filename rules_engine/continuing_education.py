@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from dataclasses import dataclass
 
 from rules_engine.parameters import number
@@ -57,6 +58,7 @@ EACH_PERIOD = cite("五（二）", "二级建造师在每一注册有效期内�
 
 
 @implements(HOURS_PER_SPECIALTY)
+@lru_cache(maxsize=16)
 def continuing_education_requirement(registered_specialties: int) -> Decision[HoursRequirement]:
     """The hours of one registration period for the given number of registered specialties."""
     citation = HOURS_PER_SPECIALTY

@@ -214,8 +214,8 @@ def _record_findings(record: Record, as_of: dt.date, birthday: dt.date, findings
         findings.append(Finding("social_insurance", _say(
             "insurance_mismatch", employer=record.employer.name, insurer=record.social_insurance_unit.name),
             insurance.reasons[0].citation))
-    employment = employer_may_register(record.employer)
     if record.employer is None:
+        employment = employer_may_register(record.employer)
         findings.append(Finding("employment", _say("no_employer"), employment.reasons[0].citation))
 
 
