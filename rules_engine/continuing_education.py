@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rules_engine.parameters import number
 from rules_engine.policy import cite, implements

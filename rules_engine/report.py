@@ -39,10 +39,25 @@ PAPER_FINDINGS = {
 
 
 @dataclass(frozen=True)
+class Sentence:
+    """A finding's wording, formatted only when read: rosters of thousands never read most of them."""
+
+    template: str
+    values: tuple[tuple[str, object], ...]
+
+    def __str__(self) -> str:
+        return text("findings", self.template, **{k: shown(v) for k, v in self.values})
+
+
+@dataclass(frozen=True)
 class Finding:
     topic: str
-    text: str
+    sentence: Sentence
     citation: Citation
+
+    @property
+    def text(self) -> str:
+        return str(self.sentence)
 
     def as_dict(self) -> dict[str, str]:
         return {"topic": self.topic, "text": self.text, "clause": self.citation.clause,
@@ -80,8 +95,8 @@ class StatusReport:
         return next((s for s in self.specialties if s.specialty == name), None)
 
 
-def _say(key: str, **values: object) -> str:
-    return text("findings", key, **{k: shown(v) for k, v in values.items()})
+def _say(key: str, **values: object) -> Sentence:
+    return Sentence(key, tuple(values.items()))
 
 
 def _registered(registration: Registration, record: Record, hours: HoursStanding, as_of: dt.date,
@@ -103,7 +118,7 @@ def _registered(registration: Registration, record: Record, hours: HoursStanding
                                                     new_valid_until=new_until.outcome),
                                     new_until.reason_for("period_runs_from_approval").citation))
         elif blocker is not None:
-            findings.append(Finding("renewal", _say("renewal_blocked", specialty=name, why=_blocking(eligible)),
+            findings.append(Finding("renewal", _say("renewal_blocked", specialty=name, why=BlockingReasons(eligible)),
                                     blocker.citation))
         capped = new_until.reason_for("sixty_fifth_birthday_within_period")
         if capped.holds and new_until.outcome is not None:
@@ -141,6 +156,16 @@ def _status_citation(status: str, decision: Decision[str]) -> Citation:
     if status == STATUS.abnormal:
         return fact("abnormal_status_listing").citation
     return decision.reasons[0].citation
+
+
+@dataclass(frozen=True)
+class BlockingReasons:
+    """Why a renewal cannot be approved, worded when the finding is read."""
+
+    eligible: Decision[bool]
+
+    def __str__(self) -> str:
+        return _blocking(self.eligible)
 
 
 def _blocking(eligible: Decision[bool]) -> str:
