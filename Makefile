@@ -41,7 +41,7 @@ test: install $(MODEL)
 
 lint: install
 	$(PY) -m ruff check rules_engine bot tests tools bench actions evaluation
-	$(PY) -m mypy rules_engine bot actions
+	$(PY) -m mypy rules_engine bot actions evaluation bench
 
 check: lint test
 

@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.personal import known_person
+from actions.personal import ask_identity, known_person
 from actions.services import assistant_today, database, in_thread, latest_text, now
 from bot.documents import draft_link
 from bot.draft_text import documents, draft_reference, phone_number, wants_all
@@ -58,8 +58,7 @@ class ActionStartDraft(Action):
             return []
         person_id, events = known_person(tracker)
         if person_id is None:
-            dispatcher.utter_message(text=say("assistant", "identity_ask"))
-            return [SlotSet("pending_intent", f"start_{kind.value}_draft")]
+            return ask_identity(dispatcher, f"start_{kind.value}_draft")
         record = await in_thread(_record, person_id)
         specialties = _registered_specialties(record) if record else []
         if not specialties:
@@ -219,8 +218,7 @@ class ActionMyDrafts(Action):
                   domain: dict[str, Any]) -> list[EventType]:
         person_id, events = known_person(tracker)
         if person_id is None:
-            dispatcher.utter_message(text=say("assistant", "identity_ask"))
-            return [SlotSet("pending_intent", "my_drafts")]
+            return ask_identity(dispatcher, "my_drafts")
         drafts = await in_thread(_list_drafts, person_id)
         words = texts()
         if not drafts:
@@ -246,8 +244,7 @@ class ActionWithdrawDraft(Action):
                   domain: dict[str, Any]) -> list[EventType]:
         person_id, events = known_person(tracker)
         if person_id is None:
-            dispatcher.utter_message(text=say("assistant", "identity_ask"))
-            return [SlotSet("pending_intent", "withdraw_draft")]
+            return ask_identity(dispatcher, "withdraw_draft")
         words = texts()
         open_drafts = [d for d in await in_thread(_list_drafts, person_id) if d.status == "draft"]
         reference = draft_reference(latest_text(tracker))

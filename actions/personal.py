@@ -46,6 +46,12 @@ def known_person(tracker: Tracker) -> tuple[str | None, list[EventType]]:
     return (str(events[0]["value"]), events) if events else (None, [])
 
 
+def ask_identity(dispatcher: CollectingDispatcher, pending_intent: str) -> list[EventType]:
+    """No one identified yet: ask, and remember what to do once they are."""
+    dispatcher.utter_message(text=say("assistant", "identity_ask"))
+    return [SlotSet("pending_intent", pending_intent)]
+
+
 async def answer_for(intent: str, person_id: str, dispatcher: CollectingDispatcher) -> list[EventType]:
     report = await in_thread(_report, person_id, assistant_today())
     if report is None:
@@ -68,8 +74,7 @@ class ActionPersonalAnswer(Action):
             return []
         person_id, events = known_person(tracker)
         if person_id is None:
-            dispatcher.utter_message(text=say("assistant", "identity_ask"))
-            return [SlotSet("pending_intent", intent)]
+            return ask_identity(dispatcher, intent)
         return events + await answer_for(intent, person_id, dispatcher)
 
 
@@ -152,8 +157,7 @@ class ActionExplain(Action):
                   domain: dict[str, Any]) -> list[EventType]:
         person_id, events = known_person(tracker)
         if person_id is None:
-            dispatcher.utter_message(text=say("assistant", "identity_ask"))
-            return [SlotSet("pending_intent", "my_expiry")]
+            return ask_identity(dispatcher, "my_expiry")
         report = await in_thread(_report, person_id, assistant_today())
         if report is None:
             dispatcher.utter_message(text=say("assistant", "not_found_after_identity"))

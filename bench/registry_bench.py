@@ -36,9 +36,9 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def timed(action: Callable[[], object]) -> float:
+def timed(action: Callable[..., object], *args: object) -> float:
     start = time.perf_counter()
-    action()
+    action(*args)
     return time.perf_counter() - start
 
 
@@ -71,7 +71,7 @@ def main() -> None:
         url = f"sqlite:///{work / f'run{run}.db'}"
         upgrade_to_head(url)
         database = Database(url)
-        import_seconds.append(timed(lambda database=database: import_file(database, export)))
+        import_seconds.append(timed(import_file, database, export))
         database.dispose()
 
     database = Database(f"sqlite:///{work / 'run0.db'}")
@@ -81,8 +81,8 @@ def main() -> None:
     with database.unit_of_work() as uow:
         for record in sample:
             name, last6 = str(record["name"]), str(record["id_number"])[-6:]
-            lookup_ms.append(1000 * timed(lambda n=name, d=last6: uow.registry.find_by_name_and_id_last6(n, d)))
-        roster_ms = [1000 * timed(lambda: employer_roster(uow.registry, BIG_EMPLOYER, AS_OF))
+            lookup_ms.append(1000 * timed(uow.registry.find_by_name_and_id_last6, name, last6))
+        roster_ms = [1000 * timed(employer_roster, uow.registry, BIG_EMPLOYER, AS_OF)
                      for _ in range(args.repeat * 3)]
         roster_size = len(employer_roster(uow.registry, BIG_EMPLOYER, AS_OF))
     database.dispose()
