@@ -178,6 +178,32 @@ def cmd_employer_code(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_staff(args: argparse.Namespace) -> int:
+    """python -m bot staff add NAME [--admin]: the password is read from standard input (or asked for)."""
+    import datetime as dt
+    import getpass
+
+    from bot.staff import MIN_PASSWORD_LENGTH, add_staff
+
+    password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass("密码：")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        print(say("registry", "staff_password_short", length=MIN_PASSWORD_LENGTH), file=sys.stderr)
+        return EXIT_USAGE
+    upgrade_to_head(settings().database_url)
+    database = _database()
+    try:
+        with database.unit_of_work() as uow:
+            added = add_staff(uow, args.username, password, args.admin, dt.datetime.now(dt.timezone.utc)
+                              .replace(tzinfo=None))
+    finally:
+        database.dispose()
+    if not added:
+        print(say("registry", "staff_exists", username=args.username), file=sys.stderr)
+        return EXIT_PROBLEM
+    print(say("registry", "staff_added", username=args.username))
+    return 0
+
+
 def cmd_demo_login(_args: argparse.Namespace) -> int:
     """A demo registrant to try the chat with: name and the last six ID characters."""
     from rules_engine.report import status_report
@@ -233,6 +259,13 @@ def build_parser() -> argparse.ArgumentParser:
     employer.set_defaults(run=cmd_employer_code)
 
     commands.add_parser("demo-login", help="显示一位可用来试用的演示注册人").set_defaults(run=cmd_demo_login)
+
+    staff = commands.add_parser("staff", help="客服账号")
+    staff_commands = staff.add_subparsers(dest="staff_command", required=True)
+    add = staff_commands.add_parser("add", help="新建客服账号（密码从标准输入读取）")
+    add.add_argument("username")
+    add.add_argument("--admin", action="store_true", help="管理员：可查看审计日志")
+    add.set_defaults(run=cmd_staff)
     return parser
 
 

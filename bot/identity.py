@@ -17,6 +17,7 @@ from enum import Enum
 from sqlalchemy import insert, select, update
 
 from bot.db.models import Employer, VerificationAttempt
+from bot.passwords import hash_secret, secret_matches
 from bot.registry.unit_of_work import UnitOfWork
 from rules_engine.identity import mask_id_number
 from rules_engine.record import Record
@@ -25,7 +26,6 @@ MAX_FAILURES = int(os.environ.get("IDENTITY_MAX_FAILURES", "5"))
 LOCK_MINUTES = int(os.environ.get("IDENTITY_LOCK_MINUTES", "30"))
 ACCESS_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out on the phone
 ACCESS_CODE_LENGTH = 8
-HASH_ITERATIONS = 120_000
 ATTEMPTS = VerificationAttempt.__table__
 EMPLOYERS = Employer.__table__
 
@@ -145,27 +145,15 @@ def person_from_token(token: str, now: dt.datetime, secret: bytes | None) -> str
 # --- employers -----------------------------------------------------------------------------------
 
 
-def _hash_code(code: str, salt: bytes) -> str:
-    digest = hashlib.pbkdf2_hmac("sha256", code.encode("utf-8"), salt, HASH_ITERATIONS)
-    return f"pbkdf2${salt.hex()}${digest.hex()}"
-
-
 def issue_access_code(uow: UnitOfWork, credit_code: str) -> str | None:
     """A new access code for the employer (the old one stops working); None if it is unknown."""
     if uow.registry.employer(credit_code) is None:
         return None
     code = "".join(secrets.choice(ACCESS_CODE_ALPHABET) for _ in range(ACCESS_CODE_LENGTH))
     uow.session.execute(update(EMPLOYERS).where(EMPLOYERS.c.credit_code == credit_code)
-                        .values(access_code_hash=_hash_code(code, secrets.token_bytes(16))))
+                        .values(access_code_hash=hash_secret(code)))
     uow.commit()
     return code
-
-
-def _code_matches(code: str, stored: str | None) -> bool:
-    if not stored or stored.count("$") != 2:
-        return False
-    _, salt, _digest = stored.split("$")
-    return hmac.compare_digest(_hash_code(code, bytes.fromhex(salt)), stored)
 
 
 @dataclass(frozen=True)
@@ -186,7 +174,7 @@ def verify_employer(uow: UnitOfWork, conversation_id: str, credit_code: str, acc
         return EmployerVerification(Outcome.LOCKED, locked_until=locked_until)
     code = normalise_last6(credit_code)
     employer = uow.registry.employer(code)
-    if employer is not None and _code_matches(normalise_last6(access_code), employer["access_code_hash"]):
+    if employer is not None and secret_matches(normalise_last6(access_code), employer["access_code_hash"]):
         _record_attempt(uow, conversation_id, "employer", now, True, employer_code=code)
         uow.commit()
         return EmployerVerification(Outcome.VERIFIED, code, employer["name"])

@@ -162,3 +162,14 @@ class ImportRun(Base):  # type: ignore[misc,valid-type]
     rejected = Column(Integer, nullable=False, default=0)
     strict = Column(Boolean, nullable=False, default=False)
     __table_args__ = (UniqueConstraint("source", "started_at"),)
+
+
+class StaffAccount(Base):  # type: ignore[misc,valid-type]
+    """A helpdesk account for /staff; administrators may also read the audit log."""
+
+    __tablename__ = "staff_accounts"
+    id = Column(Integer, primary_key=True)
+    username = Column(String(64), nullable=False, unique=True)
+    password_hash = Column(String(200), nullable=False)
+    is_admin = Column(Boolean, nullable=False, default=False)
+    created_at = Column(DateTime, nullable=False)

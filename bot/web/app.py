@@ -15,6 +15,8 @@ from bot.documents import draft_html, draft_pdf, link_key_valid
 from bot.drafts import draft_by_reference
 from bot.messages import say
 from bot.registry.unit_of_work import Database
+from bot.web.console import staff_blueprint
+from bot.web.employer_page import employer_blueprint
 
 STATIC = PROJECT_ROOT / "bot" / "web" / "static"
 MAX_MESSAGE_CHARS = int(os.environ.get("MAX_MESSAGE_CHARS", "500"))
@@ -32,6 +34,12 @@ def create_app() -> Sanic:
         return state["database"]  # type: ignore[no-any-return]
 
     app.static("/static", str(STATIC))
+    app.blueprint(staff_blueprint(database))
+    app.blueprint(employer_blueprint(database))
+
+    @app.get("/widget.js")
+    async def widget(request: Request) -> response.HTTPResponse:
+        return await response.file(str(STATIC / "widget.js"), mime_type="application/javascript; charset=utf-8")
 
     @app.get("/")
     async def chat_page(request: Request) -> response.HTTPResponse:

@@ -16,13 +16,17 @@ import requests
 from bot.db.migrate import upgrade_to_head
 from bot.documents import link_key
 from bot.drafts import DraftKind, DraftRequest, check_draft, draft_content, save_draft
+from bot.handover import open_ticket
+from bot.identity import issue_access_code
 from bot.registry.importer import import_file
 from bot.registry.unit_of_work import Database
+from bot.staff import add_staff
 from rules_engine.record import parse_record
-from tests.bot.records import lines, person
+from tests.bot.records import EMPLOYER, OTHER_EMPLOYER, lines, person
 from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
+ACCESS: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +36,14 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     upgrade_to_head(url)
     database = Database(url)
     record = person("P000001", name="<b>王建国</b>")
-    (work / "in.jsonl").write_text(lines(record), encoding="utf-8")
+    other = person("P000003", name="别家人", birth="1970-03-03", employer=OTHER_EMPLOYER)
+    (work / "in.jsonl").write_text(lines(record, other), encoding="utf-8")
     import_file(database, work / "in.jsonl")
+    with database.unit_of_work() as uow:
+        add_staff(uow, "kefu", "password-123", False, dt.datetime(2025, 12, 1))
+        add_staff(uow, "admin", "password-456", True, dt.datetime(2025, 12, 1))
+        ACCESS["code"] = issue_access_code(uow, EMPLOYER["credit_code"]) or ""
+    open_ticket(database, "conv-9", "P000001", "转人工", [{"who": "user", "text": "你好"}], dt.datetime(2025, 12, 1))
     request = DraftRequest(DraftKind.RENEWAL, "P000001", ("建筑工程",), phone="13800000000")
     today = dt.date(2025, 12, 1)
     parsed = parse_record(record)
@@ -43,7 +53,7 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     database.dispose()
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "WEB_PORT": str(port), "RASA_URL": f"http://127.0.0.1:{free_port()}",
-           "ASSISTANT_SECRET": "test-secret"}
+           "ASSISTANT_SECRET": "test-secret", "ASSISTANT_TODAY": "2025-12-01"}
     process = subprocess.Popen([sys.executable, "-m", "bot.web"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
@@ -86,3 +96,85 @@ def test_draft_opens_only_with_its_signed_key(web: tuple[str, str]) -> None:
     assert "520102198001011235" not in page.text
     pdf = requests.get(f"{base}/drafts/{reference}.pdf?key={link_key(reference)}", timeout=30)
     assert pdf.ok and pdf.headers["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def staff_login(base: str, username: str = "kefu", password: str = "password-123") -> requests.Session:
+    client = requests.Session()
+    reply = client.post(f"{base}/staff/login", data={"username": username, "password": password}, timeout=10)
+    assert reply.ok and "客服工作台" in reply.text
+    return client
+
+
+def test_staff_pages_need_a_login_and_set_a_safe_cookie(web: tuple[str, str]) -> None:
+    base = web[0]
+    assert requests.get(f"{base}/staff", timeout=10, allow_redirects=False).status_code in (301, 302, 303, 307)
+    wrong = requests.post(f"{base}/staff/login", data={"username": "kefu", "password": "nope"}, timeout=10)
+    assert wrong.status_code == 401 and "不正确" in wrong.text
+    reply = requests.post(f"{base}/staff/login", data={"username": "kefu", "password": "password-123"}, timeout=10,
+                          allow_redirects=False)
+    cookie = reply.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+
+
+def test_staff_lookup_shows_the_status_card_masked_and_is_audited(web: tuple[str, str]) -> None:
+    base = web[0]
+    client = staff_login(base)
+    found = client.get(f"{base}/staff/search", params={"q": "11235X"[:0] + person("P000001")["id_number"][-6:]},
+                       timeout=10)
+    assert "5201**********1235" in found.text and "&lt;b&gt;王建国&lt;/b&gt;" in found.text
+    card = client.get(f"{base}/staff/person/P000001", timeout=10)
+    assert "2026年1月29日" in card.text and "依据：黔建建通〔2023〕55号 第五条（一）2" in card.text
+    assert "520102198001011235" not in card.text
+    admin = staff_login(base, "admin", "password-456")
+    log = admin.get(f"{base}/staff/audit", timeout=10)
+    assert log.ok and "lookup" in log.text and "P000001" in log.text and "kefu" in log.text
+    assert client.get(f"{base}/staff/audit", timeout=10).status_code == 403
+
+
+def test_tickets_are_claimed_and_closed_only_with_the_csrf_token(web: tuple[str, str]) -> None:
+    base = web[0]
+    client = staff_login(base)
+    page = client.get(f"{base}/staff/tickets/1", timeout=10)
+    assert "你好" in page.text and "待接手" in page.text
+    assert client.post(f"{base}/staff/tickets/1/claim", data={"csrf": "forged"}, timeout=10).status_code == 403
+    token = page.text.split('name="csrf" value="')[1].split('"')[0]
+    claimed = client.post(f"{base}/staff/tickets/1/claim", data={"csrf": token}, timeout=10)
+    assert "处理中" in claimed.text and "kefu" in claimed.text
+    closed = client.post(f"{base}/staff/tickets/1/close", data={"csrf": token}, timeout=10)
+    assert "已关闭" in closed.text
+
+
+def test_staff_logins_are_rate_limited(web: tuple[str, str]) -> None:
+    base = web[0]
+    codes = [requests.post(f"{base}/staff/login", data={"username": "limited", "password": "x"}, timeout=10).status_code
+             for _ in range(6)]
+    assert codes[:5] == [401] * 5 and codes[5] == 429
+
+
+def test_employer_sees_only_its_registrants_and_exports_them(web: tuple[str, str]) -> None:
+    base = web[0]
+    client = requests.Session()
+    wrong = client.post(f"{base}/employer/login", data={"credit_code": EMPLOYER["credit_code"], "access_code": "WRONG123"},
+                        timeout=10)
+    assert wrong.status_code == 401
+    roster = client.post(f"{base}/employer/login",
+                         data={"credit_code": EMPLOYER["credit_code"], "access_code": ACCESS["code"]}, timeout=10)
+    assert roster.ok and "5201**********1235" in roster.text and "2026年1月29日" in roster.text
+    assert "别家人" not in roster.text
+    csv_text = client.get(f"{base}/employer/export/csv", timeout=10).content.decode("utf-8-sig")
+    assert csv_text.splitlines()[0].startswith("姓名,身份证号") and "5201**********1235" in csv_text
+    assert "别家人" not in csv_text and "520102198001011235" not in csv_text
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(client.get(f"{base}/employer/export/xlsx", timeout=10).content))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][0] == "姓名" and rows[1][1] == "5201**********1235" and len(rows) == 2
+    none = client.get(f"{base}/employer/", params={"within": "30"}, timeout=10)
+    assert "5201**********1235" not in none.text
+
+
+def test_widget_script_embeds_the_chat(web: tuple[str, str]) -> None:
+    script = requests.get(f"{web[0]}/widget.js", timeout=10)
+    assert script.ok and "iframe" in script.text and "#token=" in script.text

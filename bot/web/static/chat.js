@@ -9,6 +9,9 @@
   var state = JSON.parse(localStorage.getItem(KEY) || "null") || {
     sender: "web-" + Math.random().toString(36).slice(2) + Date.now().toString(36), history: [] };
   var composing = false;
+  // A host page that knows the user passes a signed token (widget.js puts it after #token=).
+  var token = (location.hash.match(/token=([^&]+)/) || [])[1];
+  token = token ? decodeURIComponent(token) : "";
   var lastShown = 0;
 
   function save() { localStorage.setItem(KEY, JSON.stringify(state)); }
@@ -23,6 +26,23 @@
     log.appendChild(t);
   }
 
+  // Text stays text: only http(s) addresses become links, built as elements, never as HTML.
+  function appendWithLinks(parent, text) {
+    var pattern = /https?:\/\/[^\s，。；）)]+/g;
+    var last = 0, match;
+    while ((match = pattern.exec(text)) !== null) {
+      parent.appendChild(document.createTextNode(text.slice(last, match.index)));
+      var link = document.createElement("a");
+      link.href = match[0];
+      link.textContent = match[0];
+      link.target = "_blank";
+      link.rel = "noopener";
+      parent.appendChild(link);
+      last = match.index + match[0].length;
+    }
+    parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
   function render(entry) {
     showTime(entry.at);
     var row = document.createElement("div");
@@ -32,7 +52,7 @@
     avatar.textContent = entry.who === "user" ? "我" : "助手";
     var bubble = document.createElement("div");
     bubble.className = "bubble";
-    bubble.textContent = entry.text;
+    appendWithLinks(bubble, entry.text);
     row.appendChild(avatar);
     row.appendChild(bubble);
     log.appendChild(row);
@@ -57,7 +77,8 @@
     add({ who: "user", text: shown || message, at: Date.now() });
     typing.hidden = false;
     fetch("/api/chat", { method: "POST", headers: { "Content-Type": "application/json" },
-                         body: JSON.stringify({ sender: state.sender, message: message }) })
+                         body: JSON.stringify({ sender: state.sender, message: message,
+                                                metadata: token ? { token: token } : {} }) })
       .then(function (r) { return r.json(); })
       .then(function (data) {
         if (data.error) { add({ who: "bot", text: data.error, at: Date.now() }); return; }

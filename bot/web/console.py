@@ -1,0 +1,197 @@
+"""/staff: helpdesk login, person lookup with the status card, the hand-over queue, the audit log."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Any
+
+from sanic import Blueprint, response
+from sanic.request import Request
+
+from bot.config import today
+from bot.documents import draft_link
+from bot.drafts import drafts_of, texts
+from bot.messages import say
+from bot.registry.unit_of_work import Database
+from bot.staff import audit, audit_events, check_login, claim_ticket, close_ticket, ticket, tickets
+from bot.web.pages import page
+from bot.web.sessions import LOGIN_WINDOW_SECONDS, LoginLimiter, csrf_valid, end_session, session, start_session
+from rules_engine.identity import mask_id_number
+from rules_engine.record import Record
+from rules_engine.report import report_to_dict, status_report
+
+LAST6_LENGTH = 6
+TICKET_STATUSES = {"open": "待接手", "claimed": "处理中", "closed": "已关闭"}
+LOGIN_FIELDS = [{"label": "用户名", "name": "username", "type": "text"},
+                {"label": "密码", "name": "password", "type": "password"}]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def staff_blueprint(database: Any) -> Blueprint:
+    """`database` is a callable giving the shared Database (made on first use)."""
+    bp = Blueprint("staff", url_prefix="/staff")
+    limiter = LoginLimiter()
+
+    def staff_session(request: Request) -> dict[str, Any] | None:
+        claims = session(request)
+        return claims if claims and claims.get("kind") == "staff" else None
+
+    def frame(claims: dict[str, Any], title: str) -> dict[str, Any]:
+        return {"title": title, "who": claims["user"], "csrf": claims["csrf"], "logout": "/staff/logout"}
+
+    @bp.get("/login")
+    async def login_form(request: Request) -> response.HTTPResponse:
+        return page("login.html", title=say("web", "staff_login_title"), fields=LOGIN_FIELDS)
+
+    @bp.post("/login")
+    async def login(request: Request) -> response.HTTPResponse:
+        username = (request.form.get("username") or "").strip()
+        key = f"{request.ip}|{username}"
+        if not limiter.allowed(key):
+            return page("login.html", status=429, title=say("web", "staff_login_title"), fields=LOGIN_FIELDS,
+                        message=say("web", "login_rate_limited", minutes=LOGIN_WINDOW_SECONDS // 60))
+        staff = await asyncio.to_thread(_check, database(), username, request.form.get("password") or "")
+        if staff is None:
+            limiter.failed(key)
+            return page("login.html", status=401, title=say("web", "staff_login_title"), fields=LOGIN_FIELDS,
+                        message=say("web", "login_failed"))
+        result = response.redirect("/staff")
+        start_session(result, request, kind="staff", user=staff.username, admin=staff.is_admin)
+        return result
+
+    @bp.post("/logout")
+    async def logout(request: Request) -> response.HTTPResponse:
+        result = response.redirect("/staff/login")
+        end_session(result)
+        return result
+
+    @bp.get("/")
+    async def home(request: Request) -> response.HTTPResponse:
+        claims = staff_session(request)
+        if claims is None:
+            return response.redirect("/staff/login")
+        queue = await asyncio.to_thread(_tickets, database())
+        return page("staff_home.html", **frame(claims, say("web", "staff_title")), q=None, results=None,
+                    tickets=queue, statuses=TICKET_STATUSES, is_admin=claims.get("admin"))
+
+    @bp.get("/search")
+    async def search(request: Request) -> response.HTTPResponse:
+        claims = staff_session(request)
+        if claims is None:
+            return response.redirect("/staff/login")
+        query = (request.args.get("q") or "").strip()[:50]
+        results, queue = await asyncio.to_thread(_search, database(), query, claims["user"])
+        return page("staff_home.html", **frame(claims, say("web", "staff_title")), q=query, results=results,
+                    tickets=queue, statuses=TICKET_STATUSES, is_admin=claims.get("admin"))
+
+    @bp.get("/person/<person_id>")
+    async def person(request: Request, person_id: str) -> response.HTTPResponse:
+        claims = staff_session(request)
+        if claims is None:
+            return response.redirect("/staff/login")
+        found = await asyncio.to_thread(_person, database(), person_id, claims["user"])
+        if found is None:
+            return page("staff_home.html", status=404, **frame(claims, say("web", "staff_title")), q=None,
+                        results=[], tickets=[], statuses=TICKET_STATUSES, message=say("web", "not_found"))
+        return page("staff_person.html", **frame(claims, say("web", "staff_person_title")), **found)
+
+    @bp.get("/tickets/<ticket_id:int>")
+    async def show_ticket(request: Request, ticket_id: int) -> response.HTTPResponse:
+        claims = staff_session(request)
+        if claims is None:
+            return response.redirect("/staff/login")
+        found = await asyncio.to_thread(_ticket, database(), ticket_id)
+        if found is None:
+            return response.redirect("/staff")
+        return page("staff_ticket.html", **frame(claims, say("web", "staff_ticket_title")), ticket=found,
+                    statuses=TICKET_STATUSES)
+
+    @bp.post("/tickets/<ticket_id:int>/<action:claim|close>")
+    async def change_ticket(request: Request, ticket_id: int, action: str) -> response.HTTPResponse:
+        claims = staff_session(request)
+        if claims is None:
+            return response.redirect("/staff/login")
+        if not csrf_valid(request, claims):
+            return response.text(say("web", "csrf_failed"), status=403)
+        await asyncio.to_thread(_change_ticket, database(), ticket_id, action, claims["user"])
+        return response.redirect(f"/staff/tickets/{ticket_id}")
+
+    @bp.get("/audit")
+    async def audit_log(request: Request) -> response.HTTPResponse:
+        claims = staff_session(request)
+        if claims is None:
+            return response.redirect("/staff/login")
+        if not claims.get("admin"):
+            return response.text(say("web", "admin_only"), status=403)
+        events = await asyncio.to_thread(_audit_events, database())
+        return page("staff_audit.html", **frame(claims, say("web", "staff_audit_title")), events=events)
+
+    return bp
+
+
+def _check(database: Database, username: str, password: str) -> Any:
+    with database.unit_of_work() as uow:
+        return check_login(uow, username, password)
+
+
+def _tickets(database: Database) -> list[dict[str, Any]]:
+    with database.unit_of_work() as uow:
+        return tickets(uow)
+
+
+def _ticket(database: Database, ticket_id: int) -> dict[str, Any] | None:
+    with database.unit_of_work() as uow:
+        return ticket(uow, ticket_id)
+
+
+def _change_ticket(database: Database, ticket_id: int, action: str, user: str) -> None:
+    with database.unit_of_work() as uow:
+        if action == "claim":
+            claim_ticket(uow, ticket_id, user)
+        else:
+            close_ticket(uow, ticket_id, user, _now())
+        audit(uow, user, f"ticket_{action}", None, {"ticket": ticket_id}, _now())
+
+
+def _audit_events(database: Database) -> list[dict[str, Any]]:
+    with database.unit_of_work() as uow:
+        return audit_events(uow)
+
+
+def _summary(record: Record) -> dict[str, Any]:
+    return {"person_id": record.person_id, "name": record.name, "masked": mask_id_number(record.id_number),
+            "employer": record.employer.name if record.employer else None}
+
+
+def _search(database: Database, query: str, user: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    with database.unit_of_work() as uow:
+        records: list[Record] = []
+        if query:
+            parts = query.split()
+            if len(parts) == 2 and len(parts[1]) == LAST6_LENGTH:
+                records = uow.registry.find_by_name_and_id_last6(parts[0], parts[1])
+            elif len(query) == LAST6_LENGTH and query[:5].isdigit():
+                records = uow.registry.find_by_id_last6(query)
+            else:
+                by_number = uow.registry.find_by_registration_no(query)
+                records = [by_number] if by_number else uow.registry.find_by_name(query)
+        audit(uow, user, "search", None, {"query_kind": "text", "results": len(records)}, _now())
+        return [_summary(r) for r in records], tickets(uow)
+
+
+def _person(database: Database, person_id: str, user: str) -> dict[str, Any] | None:
+    with database.unit_of_work() as uow:
+        record = uow.registry.get(person_id)
+        if record is None:
+            return None
+        audit(uow, user, "lookup", person_id, {}, _now())
+        words = texts()
+        drafts = [{"reference": d.reference, "status": words["statuses"].get(d.status, d.status),
+                   "link": draft_link(d.reference)} for d in drafts_of(uow, person_id)]
+    as_of = today()
+    return {"person": _summary(record), "report": report_to_dict(status_report(record, as_of)),
+            "as_of": as_of.isoformat(), "drafts": drafts}

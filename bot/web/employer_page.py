@@ -1,0 +1,138 @@
+"""/employer: an employer logs in with its credit code and access code and sees only its registrants."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import datetime as dt
+import io
+import urllib.parse
+from typing import Any
+
+from sanic import Blueprint, response
+from sanic.request import Request
+
+from bot.answers.roster import HEADERS, RosterFilter, roster_rows
+from bot.config import today
+from bot.identity import Outcome, verify_employer
+from bot.messages import say
+from bot.registry.roster import employer_roster
+from bot.registry.unit_of_work import Database
+from bot.staff import audit
+from bot.web.pages import page
+from bot.web.sessions import LOGIN_WINDOW_SECONDS, LoginLimiter, end_session, session, start_session
+from rules_engine.vocabulary import vocabulary
+
+LOGIN_FIELDS = [{"label": "统一社会信用代码", "name": "credit_code", "type": "text"},
+                {"label": "访问码", "name": "access_code", "type": "password"}]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _filter(request: Request) -> RosterFilter:
+    try:
+        within = max(0, int(request.args.get("within") or 0))
+    except ValueError:
+        within = 0
+    specialty = request.args.get("specialty") or ""
+    return RosterFilter(within, request.args.get("short") == "1",
+                        specialty if specialty in vocabulary().specialties else "")
+
+
+def _rows(database: Database, code: str, chosen: RosterFilter) -> list[list[str]]:
+    as_of = today()
+    with database.unit_of_work() as uow:
+        reports = employer_roster(uow.registry, code, as_of)
+        audit(uow, f"employer:{code}", "roster", None, {"rows": len(reports)}, _now())
+    return roster_rows(reports, as_of, chosen)
+
+
+def employer_blueprint(database: Any) -> Blueprint:
+    bp = Blueprint("employer", url_prefix="/employer")
+    limiter = LoginLimiter()
+
+    def employer_session(request: Request) -> dict[str, Any] | None:
+        claims = session(request)
+        return claims if claims and claims.get("kind") == "employer" else None
+
+    @bp.get("/login")
+    async def login_form(request: Request) -> response.HTTPResponse:
+        return page("login.html", title=say("web", "employer_login_title"), fields=LOGIN_FIELDS)
+
+    @bp.post("/login")
+    async def login(request: Request) -> response.HTTPResponse:
+        code = (request.form.get("credit_code") or "").strip().upper()
+        key = f"{request.ip}|{code}"
+        if not limiter.allowed(key):
+            return page("login.html", status=429, title=say("web", "employer_login_title"), fields=LOGIN_FIELDS,
+                        message=say("web", "login_rate_limited", minutes=LOGIN_WINDOW_SECONDS // 60))
+        result = await asyncio.to_thread(_verify, database(), f"web:{request.ip}", code,
+                                         request.form.get("access_code") or "")
+        if result.outcome is not Outcome.VERIFIED:
+            limiter.failed(key)
+            return page("login.html", status=401, title=say("web", "employer_login_title"), fields=LOGIN_FIELDS,
+                        message=say("web", "employer_login_failed"))
+        redirect = response.redirect("/employer")
+        start_session(redirect, request, kind="employer", user=result.name, code=result.credit_code)
+        return redirect
+
+    @bp.post("/logout")
+    async def logout(request: Request) -> response.HTTPResponse:
+        redirect = response.redirect("/employer/login")
+        end_session(redirect)
+        return redirect
+
+    @bp.get("/")
+    async def roster(request: Request) -> response.HTTPResponse:
+        claims = employer_session(request)
+        if claims is None:
+            return response.redirect("/employer/login")
+        chosen = _filter(request)
+        rows = await asyncio.to_thread(_rows, database(), claims["code"], chosen)
+        return page("employer_roster.html", title=say("web", "employer_title"), who=claims["user"],
+                    csrf=claims["csrf"], logout="/employer/logout", rows=rows, headers=HEADERS,
+                    within=chosen.within_days, short=chosen.short_of_hours, specialty=chosen.specialty,
+                    specialties=vocabulary().specialties, query=urllib.parse.urlencode(dict(request.args.items())))
+
+    @bp.get("/export/<kind:str>")
+    async def export(request: Request, kind: str) -> response.HTTPResponse:
+        claims = employer_session(request)
+        if claims is None:
+            return response.redirect("/employer/login")
+        if kind not in ("csv", "xlsx"):
+            return response.text(say("web", "not_found"), status=404)
+        rows = await asyncio.to_thread(_rows, database(), claims["code"], _filter(request))
+        name = f"roster-{claims['code']}-{today().isoformat()}"
+        if kind == "csv":
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            writer.writerow(HEADERS)
+            writer.writerows(rows)
+            # A byte-order mark so that Excel opens the Chinese text as UTF-8.
+            return response.raw(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8",
+                                headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+        return response.raw(await asyncio.to_thread(_xlsx, rows),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                            headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+
+    return bp
+
+
+def _verify(database: Database, conversation: str, code: str, access: str) -> Any:
+    with database.unit_of_work() as uow:
+        return verify_employer(uow, conversation, code, access, _now())
+
+
+def _xlsx(rows: list[list[str]]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADERS)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,158 @@
+"""The pages in a real browser (Debian's chromium, driven by Playwright): what a person sees and does."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from bot.db.migrate import upgrade_to_head
+from bot.registry.importer import import_file
+from bot.registry.unit_of_work import Database
+from bot.staff import add_staff
+from tests.bot.records import lines, person
+from tests.ports import free_port
+from tests.web.stub_rasa import StubRasa
+
+CHROMIUM = Path("/usr/bin/chromium")
+DATABASE: dict[str, str] = {}
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "results" / "screenshots"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (.ci/run installs it)")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, StubRasa]]:
+    work = tmp_path_factory.mktemp("browser")
+    url = f"sqlite:///{work / 'browser.db'}"
+    DATABASE["url"] = url
+    upgrade_to_head(url)
+    database = Database(url)
+    (work / "in.jsonl").write_text(lines(person("P000001")), encoding="utf-8")
+    import_file(database, work / "in.jsonl")
+    database.dispose()
+    stub = StubRasa()
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": url, "WEB_PORT": str(port), "RASA_URL": stub.url,
+           "ASSISTANT_SECRET": "browser-secret", "ASSISTANT_TODAY": "2025-12-01"}
+    process = subprocess.Popen([sys.executable, "-m", "bot.web"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            if requests.get(f"{base}/healthz", timeout=1).ok:
+                break
+        except requests.RequestException:
+            time.sleep(0.5)
+    yield base, stub
+    process.terminate()
+    process.wait(timeout=20)
+    stub.stop()
+
+
+@pytest.fixture
+def phone() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 375, "height": 740}, locale="zh-CN")
+        yield context.new_page()
+        browser.close()
+
+
+def test_chat_looks_like_wechat_and_keeps_its_history(site: tuple[str, StubRasa], phone: object) -> None:
+    base, stub = site
+    page = phone  # type: ignore[assignment]
+    page.goto(base + "/")
+    page.fill("#input", "二建延续什么时候申请")
+    page.press("#input", "Enter")
+    page.wait_for_selector(".row.bot >> text=依据：黔建建通〔2023〕55号 第五条（一）2")
+    user_bubble = page.locator(".row.user .bubble").last
+    assert user_bubble.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(149, 236, 105)"
+    bot_bubble = page.locator(".row.bot .bubble").nth(1)
+    assert bot_bubble.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(255, 255, 255)"
+    assert page.locator(".row.bot a[href='http://zwfw.guizhou.gov.cn']").count() >= 1
+    assert page.locator(".time").count() >= 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.screenshot(path=str(SCREENSHOTS / "chat-375.png"))
+    page.locator(".buttons button", has_text="转人工客服").first.click()
+    page.wait_for_function("() => document.querySelectorAll('.row.user').length >= 2")
+    assert stub.received[-1]["message"] == "/human_handoff"
+    sender = stub.received[-1]["sender"]
+    page.reload()
+    page.wait_for_selector(".row.user >> text=转人工客服")
+    page.fill("#input", "再问一句")
+    page.press("#input", "Enter")
+    page.wait_for_function("() => document.querySelectorAll('.row.user').length >= 3")
+    assert stub.received[-1]["sender"] == sender
+
+
+def test_enter_does_not_send_while_an_input_method_is_composing(site: tuple[str, StubRasa], phone: object) -> None:
+    base, stub = site
+    page = phone  # type: ignore[assignment]
+    page.goto(base + "/")
+    before = len(stub.received)
+    page.fill("#input", "er jian")
+    page.dispatch_event("#input", "compositionstart")
+    page.press("#input", "Enter")
+    page.wait_for_timeout(300)
+    assert len(stub.received) == before and page.input_value("#input") == "er jian"
+    page.dispatch_event("#input", "compositionend")
+    page.press("#input", "Enter")
+    page.wait_for_function("() => document.querySelectorAll('.row.user').length >= 1")
+    assert len(stub.received) == before + 1
+
+
+def test_too_long_messages_are_refused_in_the_page(site: tuple[str, StubRasa], phone: object) -> None:
+    base, stub = site
+    page = phone  # type: ignore[assignment]
+    page.goto(base + "/")
+    before = len(stub.received)
+    page.evaluate("document.getElementById('input').removeAttribute('maxlength')")
+    page.fill("#input", "长" * 600)
+    page.press("#input", "Enter")
+    page.wait_for_selector("text=消息太长了")
+    assert len(stub.received) == before
+
+
+def test_replies_are_shown_as_text_never_as_html(site: tuple[str, StubRasa], phone: object) -> None:
+    base, _ = site
+    page = phone  # type: ignore[assignment]
+    page.goto(base + "/")
+    page.fill("#input", "<img src=x onerror=alert(1)>")
+    page.press("#input", "Enter")
+    page.wait_for_selector(".row.user >> text=<img src=x onerror=alert(1)>")
+    assert page.locator(".bubble img").count() == 0
+
+
+def test_staff_console_lookup_in_the_browser(site: tuple[str, StubRasa], phone: object) -> None:
+    base, _ = site
+    database = Database(DATABASE["url"])
+    with database.unit_of_work() as uow:
+        add_staff(uow, "browser-staff", "password-789", False, dt.datetime(2025, 12, 1))
+    database.dispose()
+    page = phone  # type: ignore[assignment]
+    page.set_viewport_size({"width": 1100, "height": 900})
+    page.goto(base + "/staff/login")
+    page.fill("input[name=username]", "browser-staff")
+    page.fill("input[name=password]", "password-789")
+    page.click("button:has-text('登录')")
+    page.wait_for_selector("text=转人工队列")
+    page.fill("input[name=q]", "王建国")
+    page.click("button:has-text('查找')")
+    page.click("a:has-text('王建国')")
+    page.wait_for_selector("text=可宣读的说明")
+    assert page.locator("text=5201**********1235").count() >= 1
+    assert page.locator("text=2026年1月29日").count() >= 1
+    page.screenshot(path=str(SCREENSHOTS / "staff-card.png"), full_page=True)
