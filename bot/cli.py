@@ -156,7 +156,21 @@ def cmd_seed(args: argparse.Namespace) -> int:
     if count:
         print(say("registry", "seed_skipped", count=count), file=sys.stderr)
         return 0
-    return _load_demo(demo_records(args.count, args.seed, today()), args.seed)
+    records = demo_records(args.count, args.seed, today())
+    status = _load_demo(records, args.seed)
+    if status == 0:
+        import datetime as dt
+
+        from bot.demo_logins import create_demo_logins
+
+        employer = records[0].get("employer") if records else None
+        code = employer.get("credit_code") if isinstance(employer, dict) else None
+        database = _database()
+        try:
+            create_demo_logins(database, code, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
+        finally:
+            database.dispose()
+    return status
 
 
 def cmd_employer_code(args: argparse.Namespace) -> int:
@@ -215,13 +229,15 @@ def cmd_demo_login(_args: argparse.Namespace) -> int:
                 report = status_report(record, today())
                 if not report.hours.met and any(s.renewal_apply_by for s in report.specialties):
                     print(say("registry", "demo_login", name=record.name, last6=record.id_number[-6:]))
-                    if record.employer and record.employer.credit_code:
-                        print(say("registry", "demo_employer", code=record.employer.credit_code,
-                                  name=record.employer.name))
-                    return 0
+                    break
+            else:
+                print(say("registry", "demo_login_none"))
     finally:
         database.dispose()
-    print(say("registry", "demo_login_none"))
+    from bot.demo_logins import saved_demo_logins
+
+    for line in saved_demo_logins():
+        print(line)
     return 0
 
 

@@ -14,17 +14,21 @@ import pytest
 import requests
 
 from bot.db.migrate import upgrade_to_head
+from bot.handover import open_ticket
+from bot.identity import issue_access_code
 from bot.registry.importer import import_file
 from bot.registry.unit_of_work import Database
 from bot.staff import add_staff
-from tests.bot.records import lines, person
+from tests.bot.records import EMPLOYER, lines, person
 from tests.ports import free_port
 from tests.web.stub_rasa import StubRasa
 
 CHROMIUM = Path("/usr/bin/chromium")
 DATABASE: dict[str, str] = {}
+ACCESS: dict[str, str] = {}
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "results" / "screenshots"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+PHONE, DESKTOP = {"width": 375, "height": 740}, {"width": 1280, "height": 900}
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (.ci/run installs it)")
@@ -39,6 +43,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, StubRa
     database = Database(url)
     (work / "in.jsonl").write_text(lines(person("P000001")), encoding="utf-8")
     import_file(database, work / "in.jsonl")
+    with database.unit_of_work() as uow:
+        add_staff(uow, "browser-staff", "password-789", False, dt.datetime(2025, 12, 1))
+        ACCESS["code"] = issue_access_code(uow, EMPLOYER["credit_code"]) or ""
+    open_ticket(database, "conv-browser", "P000001", "转人工", [{"who": "user", "text": "<script>alert(1)</script>"}],
+                dt.datetime(2025, 12, 1, 9))
     database.dispose()
     stub = StubRasa()
     port = free_port()
@@ -85,7 +94,7 @@ def test_chat_looks_like_wechat_and_keeps_its_history(site: tuple[str, StubRasa]
     assert page.locator(".row.bot a[href='http://zwfw.guizhou.gov.cn']").count() >= 1
     assert page.locator(".time").count() >= 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    page.screenshot(path=str(SCREENSHOTS / "chat-375.png"))
+    shoot(page, "chat")
     page.locator(".buttons button", has_text="转人工客服").first.click()
     page.wait_for_function("() => document.querySelectorAll('.row.user').length >= 2")
     assert stub.received[-1]["message"] == "/human_handoff"
@@ -136,14 +145,17 @@ def test_replies_are_shown_as_text_never_as_html(site: tuple[str, StubRasa], pho
     assert page.locator(".bubble img").count() == 0
 
 
-def test_staff_console_lookup_in_the_browser(site: tuple[str, StubRasa], phone: object) -> None:
+def shoot(page: object, name: str) -> None:
+    """The page at phone and desktop sizes, for the README."""
+    for size, label in ((PHONE, "phone"), (DESKTOP, "desktop")):
+        page.set_viewport_size(size)  # type: ignore[attr-defined]
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)  # type: ignore[attr-defined]
+    page.set_viewport_size(PHONE)  # type: ignore[attr-defined]
+
+
+def test_staff_console_lookup_and_claim_in_the_browser(site: tuple[str, StubRasa], phone: object) -> None:
     base, _ = site
-    database = Database(DATABASE["url"])
-    with database.unit_of_work() as uow:
-        add_staff(uow, "browser-staff", "password-789", False, dt.datetime(2025, 12, 1))
-    database.dispose()
     page = phone  # type: ignore[assignment]
-    page.set_viewport_size({"width": 1100, "height": 900})
     page.goto(base + "/staff/login")
     page.fill("input[name=username]", "browser-staff")
     page.fill("input[name=password]", "password-789")
@@ -155,4 +167,25 @@ def test_staff_console_lookup_in_the_browser(site: tuple[str, StubRasa], phone: 
     page.wait_for_selector("text=可宣读的说明")
     assert page.locator("text=5201**********1235").count() >= 1
     assert page.locator("text=2026年1月29日").count() >= 1
-    page.screenshot(path=str(SCREENSHOTS / "staff-card.png"), full_page=True)
+    shoot(page, "staff")
+    page.goto(base + "/staff/tickets/1")
+    assert page.locator("text=<script>alert(1)</script>").count() == 1
+    page.click("button:has-text('接手')")
+    page.wait_for_selector("text=处理中")
+    assert page.locator("text=browser-staff").count() >= 1
+
+
+def test_employer_login_roster_and_csv_download(site: tuple[str, StubRasa], phone: object) -> None:
+    base, _ = site
+    page = phone  # type: ignore[assignment]
+    page.goto(base + "/employer/login")
+    page.fill("input[name=credit_code]", EMPLOYER["credit_code"])
+    page.fill("input[name=access_code]", ACCESS["code"])
+    page.click("button:has-text('登录')")
+    page.wait_for_selector("text=本单位注册人员")
+    assert page.locator("text=5201**********1235").count() == 1
+    shoot(page, "employer")
+    with page.expect_download() as download:
+        page.click("a:has-text('下载 CSV')")
+    content = Path(download.value.path()).read_bytes().decode("utf-8-sig")
+    assert content.startswith("姓名,身份证号") and "5201**********1235" in content
