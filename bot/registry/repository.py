@@ -11,7 +11,16 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.db.models import CourseRecord, Employer, Person, Qualification, Registration
-from bot.registry.rows import child_rows, employer_row, person_row, record_from_rows
+from bot.registry.rows import (
+    COURSE_COLUMNS,
+    PERSON_COLUMNS,
+    QUALIFICATION_COLUMNS,
+    REGISTRATION_COLUMNS,
+    child_rows,
+    employer_row,
+    person_row,
+    record_from_tuples,
+)
 from rules_engine.record import Record
 from rules_engine.vocabulary import STATUS
 
@@ -21,6 +30,7 @@ REGISTRATIONS = Registration.__table__
 COURSES = CourseRecord.__table__
 EMPLOYERS = Employer.__table__
 CHILD_TABLES = (QUALIFICATIONS, REGISTRATIONS, COURSES)
+CHILD_COLUMNS = (QUALIFICATION_COLUMNS, REGISTRATION_COLUMNS, COURSE_COLUMNS)
 # SQLite allows 32,766 bound parameters a statement; stay well below for IN lists.
 IN_LIST_CHUNK = 900
 
@@ -76,17 +86,24 @@ class RegistryRepository:
     # --- reading -------------------------------------------------------------------------------
 
     def records_for(self, person_ids: Sequence[str]) -> list[Record]:
-        """The records of these persons, in the order asked; unknown ids are left out."""
-        persons: dict[str, Any] = {}
-        children: dict[Any, dict[str, list[Any]]] = {table: defaultdict(list) for table in CHILD_TABLES}
-        for chunk in _chunks(list(dict.fromkeys(person_ids))):
-            for row in self.session.execute(select(PERSONS).where(PERSONS.c.person_id.in_(chunk))).mappings():
-                persons[row["person_id"]] = row
-            for table in CHILD_TABLES:
-                for row in self.session.execute(select(table).where(table.c.person_id.in_(chunk))).mappings():
-                    children[table][row["person_id"]].append(row)
-        return [record_from_rows(persons[pid], *(children[t][pid] for t in CHILD_TABLES))
-                for pid in dict.fromkeys(person_ids) if pid in persons]
+        """The records of these persons, in the order asked; unknown ids are left out.
+
+        Rows are read as plain tuples in fixed column orders: rosters read thousands at a time.
+        """
+        wanted = list(dict.fromkeys(person_ids))
+        persons: dict[str, tuple[Any, ...]] = {}
+        children: list[dict[str, list[tuple[Any, ...]]]] = [defaultdict(list) for _ in CHILD_TABLES]
+        connection = self.session.connection()
+        for chunk in _chunks(wanted):
+            person_columns = [PERSONS.c[name] for name in PERSON_COLUMNS]
+            for row in connection.execute(select(*person_columns).where(PERSONS.c.person_id.in_(chunk))):
+                persons[row[0]] = tuple(row)
+            for index, (table, columns) in enumerate(zip(CHILD_TABLES, CHILD_COLUMNS, strict=True)):
+                statement = select(*[table.c[name] for name in columns]).where(table.c.person_id.in_(chunk))
+                for row in connection.execute(statement):
+                    children[index][row[0]].append(tuple(row))
+        return [record_from_tuples(persons[pid], *(found[pid] for found in children))
+                for pid in wanted if pid in persons]
 
     def get(self, person_id: str) -> Record | None:
         found = self.records_for([person_id])

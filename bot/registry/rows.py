@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
 from typing import Any
 
 from rules_engine.record import (
@@ -73,33 +72,38 @@ def employer_row(record: Record) -> Row | None:
             "city": employer.city}
 
 
-def _ordered(rows: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    return sorted(rows, key=lambda row: row["position"])
+# Column orders of the tuples read back (bot/registry/repository.py selects exactly these).
+PERSON_COLUMNS = ("person_id", "name", "id_number", "birth_date", "phone", "employer_code", "employer_name",
+                  "employer_unit_type", "employer_city", "insurance_unit_name", "insurance_unit_code",
+                  "certificate_form", "flags")
+QUALIFICATION_COLUMNS = ("person_id", "position", "specialty", "issued_on", "certificate_no")
+REGISTRATION_COLUMNS = ("person_id", "position", "specialty", "kind", "valid_from", "valid_until", "status",
+                        "registration_no")
+COURSE_COLUMNS = ("person_id", "position", "specialty", "category", "hours", "completed_on")
 
 
-def record_from_rows(person: Mapping[str, Any], qualifications: Iterable[Mapping[str, Any]],
-                     registrations: Iterable[Mapping[str, Any]], courses: Iterable[Mapping[str, Any]]) -> Record:
-    employer = None
-    if person["employer_name"] is not None:
-        employer = Employer(person["employer_name"], person["employer_code"], person["employer_unit_type"],
-                            person["employer_city"])
-    insurer = None
-    if person["insurance_unit_name"] is not None:
-        insurer = InsuranceUnit(person["insurance_unit_name"], person["insurance_unit_code"])
+def record_from_tuples(person: tuple[Any, ...], qualifications: list[tuple[Any, ...]],
+                       registrations: list[tuple[Any, ...]], courses: list[tuple[Any, ...]]) -> Record:
+    """A stored person back as the rules engine's Record, from tuples in the column orders above."""
+    (person_id, name, id_number, birth_date, phone, employer_code, employer_name, employer_unit_type,
+     employer_city, insurer_name, insurer_code, certificate_form, flags) = person
     return Record(
-        person_id=person["person_id"],
-        name=person["name"],
-        id_number=person["id_number"],
-        birth_date=person["birth_date"],
-        qualifications=tuple(Qualification(q["specialty"], q["issued_on"], q["certificate_no"])
-                             for q in _ordered(qualifications)),
-        registrations=tuple(Registration(r["specialty"], r["kind"], r["valid_from"], r["valid_until"], r["status"],
-                                         r["registration_no"]) for r in _ordered(registrations)),
-        continuing_education=tuple(CourseHours(c["specialty"], c["category"], float(c["hours"]), c["completed_on"])
-                                   for c in _ordered(courses)),
-        phone=person["phone"],
-        employer=employer,
-        social_insurance_unit=insurer,
-        certificate_form=person["certificate_form"],
-        flags=tuple(json.loads(person["flags"])),
+        person_id=person_id,
+        name=name,
+        id_number=id_number,
+        birth_date=birth_date,
+        qualifications=tuple(Qualification(q[2], q[3], q[4]) for q in sorted(qualifications, key=_position)),
+        registrations=tuple(Registration(r[2], r[3], r[4], r[5], r[6], r[7])
+                            for r in sorted(registrations, key=_position)),
+        continuing_education=tuple(CourseHours(c[2], c[3], float(c[4]), c[5]) for c in sorted(courses, key=_position)),
+        phone=phone,
+        employer=None if employer_name is None else Employer(employer_name, employer_code, employer_unit_type,
+                                                               employer_city),
+        social_insurance_unit=None if insurer_name is None else InsuranceUnit(insurer_name, insurer_code),
+        certificate_form=certificate_form,
+        flags=tuple(json.loads(flags)),
     )
+
+
+def _position(row: tuple[Any, ...]) -> int:
+    return int(row[1])
