@@ -95,16 +95,16 @@ def test_chat_looks_like_wechat_and_keeps_its_history(site: tuple[str, StubRasa]
     assert page.locator(".time").count() >= 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     shoot(page, "chat")
+    sent = len(stub.received)
     page.locator(".buttons button", has_text="转人工客服").first.click()
-    page.wait_for_function("() => document.querySelectorAll('.row.user').length >= 2")
-    assert stub.received[-1]["message"] == "/human_handoff"
+    assert received_after(stub, sent)[-1]["message"] == "/human_handoff"
     sender = stub.received[-1]["sender"]
     page.reload()
     page.wait_for_selector(".row.user >> text=转人工客服")
+    sent = len(stub.received)
     page.fill("#input", "再问一句")
     page.press("#input", "Enter")
-    page.wait_for_function("() => document.querySelectorAll('.row.user').length >= 3")
-    assert stub.received[-1]["sender"] == sender
+    assert received_after(stub, sent)[-1]["sender"] == sender
 
 
 def test_enter_does_not_send_while_an_input_method_is_composing(site: tuple[str, StubRasa], phone: object) -> None:
@@ -119,8 +119,7 @@ def test_enter_does_not_send_while_an_input_method_is_composing(site: tuple[str,
     assert len(stub.received) == before and page.input_value("#input") == "er jian"
     page.dispatch_event("#input", "compositionend")
     page.press("#input", "Enter")
-    page.wait_for_function("() => document.querySelectorAll('.row.user').length >= 1")
-    assert len(stub.received) == before + 1
+    assert len(received_after(stub, before)) == before + 1
 
 
 def test_too_long_messages_are_refused_in_the_page(site: tuple[str, StubRasa], phone: object) -> None:
@@ -143,6 +142,14 @@ def test_replies_are_shown_as_text_never_as_html(site: tuple[str, StubRasa], pho
     page.press("#input", "Enter")
     page.wait_for_selector(".row.user >> text=<img src=x onerror=alert(1)>")
     assert page.locator(".bubble img").count() == 0
+
+
+def received_after(stub: StubRasa, count: int, timeout: float = 10.0) -> list[dict[str, object]]:
+    """Wait until the stand-in Rasa has received more than `count` messages (the page posts asynchronously)."""
+    deadline = time.monotonic() + timeout
+    while len(stub.received) <= count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return stub.received
 
 
 def shoot(page: object, name: str) -> None:
