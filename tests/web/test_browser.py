@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 
 from bot.db.migrate import upgrade_to_head
 from bot.handover import open_ticket
@@ -20,7 +16,7 @@ from bot.registry.importer import import_file
 from bot.registry.unit_of_work import Database
 from bot.staff import add_staff
 from tests.bot.records import EMPLOYER, lines, person
-from tests.ports import free_port
+from tests.web.server import web_server
 from tests.web.stub_rasa import StubRasa
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -50,21 +46,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, StubRa
                 dt.datetime(2025, 12, 1, 9))
     database.dispose()
     stub = StubRasa()
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "WEB_PORT": str(port), "RASA_URL": stub.url,
-           "ASSISTANT_SECRET": "browser-secret", "ASSISTANT_TODAY": "2025-12-01"}
-    process = subprocess.Popen([sys.executable, "-m", "bot.web"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            if requests.get(f"{base}/healthz", timeout=1).ok:
-                break
-        except requests.RequestException:
-            time.sleep(0.5)
-    yield base, stub
-    process.terminate()
-    process.wait(timeout=20)
+    with web_server(url, stub.url, "browser-secret") as base:
+        yield base, stub
     stub.stop()
 
 

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +21,7 @@ from bot.staff import add_staff
 from rules_engine.record import parse_record
 from tests.bot.records import EMPLOYER, OTHER_EMPLOYER, lines, person
 from tests.ports import free_port
+from tests.web.server import web_server
 
 ROOT = Path(__file__).resolve().parents[2]
 ACCESS: dict[str, str] = {}
@@ -51,23 +49,10 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
         draft, _ = save_draft(uow, request, draft_content(parsed, request, check_draft(parsed, request, today), today),
                               "conv", dt.datetime(2025, 12, 1, 8), today)
     database.dispose()
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "WEB_PORT": str(port), "RASA_URL": f"http://127.0.0.1:{free_port()}",
-           "ASSISTANT_SECRET": "test-secret", "ASSISTANT_TODAY": "2025-12-01"}
-    process = subprocess.Popen([sys.executable, "-m", "bot.web"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            if requests.get(f"{base}/healthz", timeout=1).ok:
-                break
-        except requests.RequestException:
-            time.sleep(0.5)
-    os.environ["ASSISTANT_SECRET"] = "test-secret"
-    yield base, draft.reference
-    del os.environ["ASSISTANT_SECRET"]
-    process.terminate()
-    process.wait(timeout=20)
+    with web_server(url, f"http://127.0.0.1:{free_port()}", "test-secret") as base:
+        os.environ["ASSISTANT_SECRET"] = "test-secret"  # link_key() here must sign like the server
+        yield base, draft.reference
+        del os.environ["ASSISTANT_SECRET"]
 
 
 def test_chat_page_is_served(web: tuple[str, str]) -> None:
