@@ -6,7 +6,6 @@ import hashlib
 import hmac
 import io
 import os
-import secrets
 from functools import lru_cache
 from typing import Any
 
@@ -14,10 +13,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot.config import PROJECT_ROOT
 from bot.drafts import StoredDraft, texts
+from bot.kept_secrets import environment_or_kept_secret
 from bot.messages import say
 
 TEMPLATES = PROJECT_ROOT / "bot" / "templates"
-SECRET_FILE = PROJECT_ROOT / "var" / "link-secret"
 CJK_FONT = "STSong-Light"  # one of reportlab's built-in Adobe CID fonts: nothing to download
 
 
@@ -77,14 +76,7 @@ def draft_pdf(draft: StoredDraft) -> bytes:
 
 def link_secret() -> bytes:
     """ASSISTANT_SECRET, or one made once and kept under var/ so links survive restarts."""
-    configured = os.environ.get("ASSISTANT_SECRET")
-    if configured:
-        return configured.encode("utf-8")
-    if not SECRET_FILE.exists():
-        SECRET_FILE.parent.mkdir(parents=True, exist_ok=True)
-        SECRET_FILE.write_text(secrets.token_hex(32), encoding="ascii")
-        SECRET_FILE.chmod(0o600)
-    return SECRET_FILE.read_text(encoding="ascii").strip().encode("ascii")
+    return environment_or_kept_secret("ASSISTANT_SECRET", "link-secret").encode("utf-8")
 
 
 def link_key(reference: str) -> str:
