@@ -29,3 +29,17 @@ def today(environ: dict[str, str] | None = None) -> dt.date:
     """The date the whole system treats as today: ASSISTANT_TODAY, or today in China Standard Time."""
     override = settings(environ).today_override
     return override if override is not None else dt.datetime.now(CHINA_STANDARD_TIME).date()
+
+
+# The longest chat message accepted, in characters: the web proxy (/api/chat) and the Rasa REST
+# channel (bot/channels.py) both refuse longer ones. MAX_MESSAGE_CHARS in the environment overrides it.
+MAX_MESSAGE_CHARS = 500
+
+
+def max_message_chars(environ: dict[str, str] | None = None) -> int:
+    env = os.environ if environ is None else environ
+    try:
+        limit = int(env.get("MAX_MESSAGE_CHARS") or MAX_MESSAGE_CHARS)
+    except ValueError:
+        return MAX_MESSAGE_CHARS
+    return limit if limit > 0 else MAX_MESSAGE_CHARS

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import os
+import urllib.parse
 from typing import Any
 
 import aiohttp
 from sanic import Sanic, response
 from sanic.request import Request
+from sanic.response import BaseHTTPResponse
 
-from bot.config import PROJECT_ROOT, settings
+from bot.config import PROJECT_ROOT, max_message_chars, settings
 from bot.documents import draft_html, draft_pdf, link_key_valid
 from bot.drafts import draft_by_reference
 from bot.messages import say
@@ -19,7 +21,40 @@ from bot.web.console import staff_blueprint
 from bot.web.employer_page import employer_blueprint
 
 STATIC = PROJECT_ROOT / "bot" / "web" / "static"
-MAX_MESSAGE_CHARS = int(os.environ.get("MAX_MESSAGE_CHARS", "500"))
+DEFAULT_WEB_PORT = "8000"
+
+
+def _origin(url: str) -> str:
+    parts = urllib.parse.urlsplit(url.strip())
+    return f"{parts.scheme}://{parts.netloc}".lower() if parts.scheme and parts.netloc else ""
+
+
+def allowed_origins(environ: dict[str, str] | None = None) -> set[str]:
+    """Origins other than the page's own that may call /api/chat.
+
+    ASSISTANT_ALLOWED_ORIGINS (comma- or space-separated, e.g. https://jst.guizhou.gov.cn) when set;
+    else the public address (PUBLIC_BASE_URL, default http://localhost:WEB_PORT, as draft links use)
+    and the same port on 127.0.0.1. Never "*".
+    """
+    env = os.environ if environ is None else environ
+    configured = env.get("ASSISTANT_ALLOWED_ORIGINS")
+    if configured:
+        return {o for o in map(_origin, configured.replace(",", " ").split()) if o}
+    port = env.get("WEB_PORT", DEFAULT_WEB_PORT)
+    found = {f"http://localhost:{port}", f"http://127.0.0.1:{port}"}
+    public = _origin(env.get("PUBLIC_BASE_URL", ""))
+    return found | {public} if public else found
+
+
+def origin_allowed(request: Request, allowed: set[str]) -> bool:
+    """No Origin (not a browser's cross-site call), the page's own host, or a configured origin."""
+    origin = request.headers.get("origin")
+    if not origin:
+        return True
+    normal = _origin(origin)
+    if normal in allowed:
+        return True
+    return bool(normal) and urllib.parse.urlsplit(normal).netloc == (request.host or "").lower()
 RASA_TIMEOUT_SECONDS = float(os.environ.get("RASA_TIMEOUT_SECONDS", "10"))
 
 
@@ -32,6 +67,22 @@ def create_app() -> Sanic:
         if "database" not in state:
             state["database"] = Database(settings().database_url)
         return state["database"]  # type: ignore[no-any-return]
+
+    allowed = allowed_origins()
+
+    async def refuse_other_origins(request: Request) -> response.HTTPResponse | None:
+        if request.path.startswith("/api/") and not origin_allowed(request, allowed):
+            return response.json({"error": say("web", "cross_origin")}, status=403)
+        return None
+
+    async def allow_own_origin(request: Request, reply: BaseHTTPResponse) -> None:
+        origin = request.headers.get("origin")
+        if request.path.startswith("/api/") and origin and origin_allowed(request, allowed):
+            reply.headers["Access-Control-Allow-Origin"] = origin
+            reply.headers["Vary"] = "Origin"
+
+    app.register_middleware(refuse_other_origins, "request")
+    app.register_middleware(allow_own_origin, "response")
 
     app.static("/static", str(STATIC))
     app.blueprint(staff_blueprint(database))
@@ -49,17 +100,29 @@ def create_app() -> Sanic:
     async def health(request: Request) -> response.HTTPResponse:
         return response.json({"ok": True})
 
+    @app.options("/api/chat")
+    async def chat_preflight(request: Request) -> response.HTTPResponse:
+        return response.empty(headers={"Access-Control-Allow-Methods": "POST",
+                                       "Access-Control-Allow-Headers": "Content-Type", "Access-Control-Max-Age": "600"})
+
     @app.post("/api/chat")
     async def chat(request: Request) -> response.HTTPResponse:
-        body = request.json if isinstance(request.json, dict) else {}
-        text = str(body.get("message") or "")
+        try:
+            body = request.json
+        except Exception:  # Sanic raises InvalidUsage for a body that is not JSON
+            body = None
+        if not isinstance(body, dict):
+            body = {}
+        message = body.get("message")
+        text = message if isinstance(message, str) else ""
         sender = str(body.get("sender") or "")[:100]
         if not sender:
             return response.json({"error": say("web", "no_sender")}, status=400)
         if not text.strip():
             return response.json({"error": say("web", "empty")}, status=400)
-        if len(text) > MAX_MESSAGE_CHARS:
-            return response.json({"error": say("web", "too_long", limit=MAX_MESSAGE_CHARS)}, status=413)
+        limit = max_message_chars()
+        if len(text) > limit:
+            return response.json({"error": say("web", "too_long", limit=limit)}, status=413)
         payload = {"sender": sender, "message": text, "metadata": body.get("metadata") or {}}
         url = os.environ.get("RASA_URL", "http://127.0.0.1:5005") + "/webhooks/rest/webhook"
         try:

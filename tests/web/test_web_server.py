@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -163,3 +164,42 @@ def test_employer_sees_only_its_registrants_and_exports_them(web: tuple[str, str
 def test_widget_script_embeds_the_chat(web: tuple[str, str]) -> None:
     script = requests.get(f"{web[0]}/widget.js", timeout=10)
     assert script.ok and "iframe" in script.text and "#token=" in script.text
+
+
+def test_chat_from_another_site_is_refused_and_nothing_allows_every_origin(web: tuple[str, str]) -> None:
+    base = web[0]
+    evil = {"Origin": "http://evil.example"}
+    refused = requests.post(base + "/api/chat", json={"sender": "s", "message": "你好"}, headers=evil, timeout=10)
+    assert refused.status_code == 403 and "其他网站" in refused.json()["error"]
+    assert "Access-Control-Allow-Origin" not in refused.headers
+    # A "simple" cross-site request (text/plain, no preflight) is refused the same way.
+    simple = requests.post(base + "/api/chat", data='{"sender": "s", "message": "你好"}', timeout=10,
+                           headers={**evil, "Content-Type": "text/plain"})
+    assert simple.status_code == 403
+    preflight = requests.options(base + "/api/chat", timeout=10,
+                                 headers={**evil, "Access-Control-Request-Method": "POST"})
+    assert preflight.status_code == 403 and "Access-Control-Allow-Origin" not in preflight.headers
+    own = requests.post(base + "/api/chat", json={"sender": "s", "message": "你好"}, headers={"Origin": base},
+                        timeout=20)
+    assert own.status_code == 503 and own.headers["Access-Control-Allow-Origin"] == base
+    for path in ("/", "/widget.js", "/healthz", "/staff/login", "/employer/login", "/static/chat.js", "/api/chat"):
+        reply = requests.get(base + path, headers=evil, timeout=10)
+        assert reply.headers.get("Access-Control-Allow-Origin") in (None, base), path
+        assert "*" not in reply.headers.get("Access-Control-Allow-Origin", ""), path
+
+
+def test_allowed_origins_come_from_the_environment() -> None:
+    from bot.web.app import allowed_origins
+
+    assert allowed_origins({"WEB_PORT": "8000"}) == {"http://localhost:8000", "http://127.0.0.1:8000"}
+    assert "https://jst.example.cn" in allowed_origins({"PUBLIC_BASE_URL": "https://jst.example.cn/"})
+    assert allowed_origins({"ASSISTANT_ALLOWED_ORIGINS": "https://a.example.cn, https://B.example.cn:8443/x *"}) == {
+        "https://a.example.cn", "https://b.example.cn:8443"}
+
+
+def test_chat_bodies_that_are_not_json_objects_get_a_chinese_answer(web: tuple[str, str]) -> None:
+    base = web[0]
+    for body in ("not json", "[1, 2]", '"text"', '{"sender": "s", "message": {"a": 1}}', '{"sender": "s"}'):
+        reply = requests.post(base + "/api/chat", data=body, headers={"Content-Type": "application/json"}, timeout=10)
+        assert reply.status_code == 400, body
+        assert re.search(r"[\u4e00-\u9fff]", reply.json()["error"]), body

@@ -1,0 +1,194 @@
+"""Rasa's REST channel with guards in front of the model (credentials.yml: bot.channels.GuardedRestInput).
+
+The URL stays /webhooks/rest/webhook. Before Rasa sees a message:
+
+- a body that is not a JSON object with a sender and a text message is refused (400, in Chinese);
+- text longer than the shared limit (bot.config.max_message_chars, 500 characters, the same limit the
+  web proxy /api/chat applies) is refused with a Chinese reply, without running the model;
+- control characters are removed (a new line is kept; tab and carriage return become a space and a
+  new line), as are invisible format characters that could split a number and lone surrogates;
+- empty or whitespace-only text gets a short Chinese prompt;
+- every full 18-character ID number (ASCII or full-width digits, in any mix, with a lower-case x, or
+  written in groups with spaces or hyphens) is replaced by its last six characters: identification
+  (actions/personal.py) needs only the name and those six, so the full number never reaches the
+  tracker store or the conversation history. String values in the metadata are treated the same;
+- one conversation may have at most MAX_PENDING_PER_SENDER messages waiting at once; more get a
+  Chinese "too fast" reply at once instead of queueing behind the conversation lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import logging
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse, ResponseStream
+
+from bot.config import max_message_chars
+from bot.messages import say
+
+logger = logging.getLogger(__name__)
+
+MAX_SENDER_CHARS = 100
+MAX_PENDING_PER_SENDER = 5
+MAX_METADATA_DEPTH = 10
+ZERO_WIDTH_JOINER = "\u200d"  # kept: it holds emoji sequences together
+SEPARATORS = {"\u3000": " ", "\uff0d": "-", "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-"}
+# 17 digits and a check character, optionally in groups split by one space or hyphen, not part of a
+# longer run of digits. Run on the digit-normalised text (same length as the original).
+ID_NUMBER = re.compile(r"(?<![0-9])(?<![0-9][ -])[0-9](?:[ -]?[0-9]){16}[ -]?[0-9Xx](?![ -]?[0-9])")
+NOT_ID_CHARACTER = re.compile(r"[^0-9X]")
+
+
+def _ascii_character(character: str) -> str:
+    """One character for one: any decimal digit as 0-9, full-width x as x, full-width separators."""
+    digit = unicodedata.decimal(character, None)
+    if digit is not None:
+        return str(digit)
+    if character in "ｘＸ":
+        return "x" if character == "ｘ" else "X"
+    return SEPARATORS.get(character, character)
+
+
+def clean_text(text: str) -> str:
+    """The text without control characters (new lines kept), invisible format characters or surrogates."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    kept = []
+    for character in text:
+        category = unicodedata.category(character)
+        if character in ("\n", ZERO_WIDTH_JOINER) or category not in ("Cc", "Cf", "Cs"):
+            kept.append(character)
+    return "".join(kept)
+
+
+def shorten_id_numbers(text: str) -> tuple[str, int]:
+    """Every full ID number replaced by its last six characters (ASCII, upper-case X); how many."""
+    normal = "".join(_ascii_character(c) for c in text)
+    pieces: list[str] = []
+    last = 0
+    count = 0
+    for match in ID_NUMBER.finditer(normal):
+        pieces += [text[last:match.start()], NOT_ID_CHARACTER.sub("", match.group(0).upper())[-6:]]
+        last = match.end()
+        count += 1
+    pieces.append(text[last:])
+    return "".join(pieces), count
+
+
+def _scrub_metadata(value: Any, depth: int = 0) -> Any:
+    if depth > MAX_METADATA_DEPTH:
+        return None
+    if isinstance(value, str):
+        return shorten_id_numbers(clean_text(value))[0]
+    if isinstance(value, dict):
+        return {str(k): _scrub_metadata(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrub_metadata(v, depth + 1) for v in value]
+    return value
+
+
+def _reply(text: str, sender: str | None = None) -> dict[str, Any]:
+    return {"recipient_id": sender, "text": text} if sender else {"text": text}
+
+
+class GuardedRestInput(RestInput):  # type: ignore[misc]
+    """POST /webhooks/rest/webhook, as Rasa's RestInput, with the guards described above."""
+
+    def __init__(self) -> None:
+        self.pending: dict[str, int] = defaultdict(int)
+
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        module = inspect.getmodule(self)
+        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", module.__name__ if module else None)
+
+        @webhook.get("/")
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.post("/webhook")
+        async def receive(request: Request) -> HTTPResponse:
+            return await self._receive(request, on_new_message)  # type: ignore[return-value]
+
+        return webhook
+
+    async def _receive(self, request: Request,
+                       on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> ResponseStream | HTTPResponse:
+        try:
+            body = request.json
+        except Exception:  # Sanic raises InvalidUsage for a body that is not JSON
+            body = None
+        if not isinstance(body, dict):
+            return response.json([_reply(say("channel", "bad_request"))], status=400)
+        sender = body.get("sender")
+        if isinstance(sender, int) and not isinstance(sender, bool):
+            sender = str(sender)
+        if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
+            return response.json([_reply(say("channel", "bad_sender", limit=MAX_SENDER_CHARS))], status=400)
+        raw = body.get("message")
+        if raw is None:
+            raw = ""
+        if not isinstance(raw, str):
+            return response.json([_reply(say("channel", "bad_request"), sender)], status=400)
+        limit = max_message_chars()
+        if len(raw) > limit:
+            return response.json([_reply(say("channel", "too_long", length=len(raw), limit=limit), sender)])
+        text = clean_text(raw)
+        if not text.strip():
+            return response.json([_reply(say("channel", "empty"), sender)])
+        text, shortened = shorten_id_numbers(text)
+        notes = [_reply(say("channel", "id_number_shortened"), sender)] if shortened else []
+        metadata = body.get("metadata")
+        metadata = _scrub_metadata(metadata) if isinstance(metadata, dict) else {}
+        if self.pending[sender] >= MAX_PENDING_PER_SENDER:
+            return response.json([_reply(say("channel", "too_fast"), sender)])
+        self.pending[sender] += 1
+        if request.args.get("stream", "").lower() == "true":
+            return self._stream(on_new_message, text, sender, metadata, notes)
+        try:
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(),
+                                                 metadata=metadata))
+            except asyncio.CancelledError:
+                logger.error("rest message timed out (conversation %s)", sender)
+                return response.json([*notes, _reply(say("channel", "failed"), sender)])
+            except Exception:
+                logger.exception("rest message failed (conversation %s)", sender)
+                return response.json([*notes, _reply(say("channel", "failed"), sender)])
+            messages = collector.messages or [_reply(say("channel", "no_reply"), sender)]
+            return response.json(notes + messages)
+        finally:
+            self._release(sender)
+
+    def _release(self, sender: str) -> None:
+        self.pending[sender] -= 1
+        if self.pending[sender] <= 0:
+            del self.pending[sender]
+
+    def _stream(self, on_new_message: Callable[[UserMessage], Awaitable[Any]], text: str, sender: str,
+                metadata: dict[str, Any], notes: list[dict[str, Any]]) -> ResponseStream:
+        inner = self.stream_response(on_new_message, text, sender, self.name(), metadata)
+
+        async def stream(resp: Any) -> None:
+            try:
+                for note in notes:
+                    await resp.write(json.dumps(note) + "\n")
+                await inner(resp)
+            finally:
+                self._release(sender)
+
+        return response.stream(stream, content_type="text/event-stream")
