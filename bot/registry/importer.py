@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.db.models import CourseRecord, Employer, Person, Qualification, Registration
 from bot.messages import say
 from bot.registry.unit_of_work import Database
 from rules_engine.record import Record, RecordError, parse_record
 
 BATCH_SIZE = 2000
+PERSONS, EMPLOYERS = Person.__table__, Employer.__table__
+QUALIFICATIONS, REGISTRATIONS, COURSES = Qualification.__table__, Registration.__table__, CourseRecord.__table__
 
 
 @dataclass(frozen=True)
@@ -69,11 +73,84 @@ def parse_line(number: int, raw: bytes) -> Record | LineError:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         return LineError(number, say("registry", "whole_line"), say("registry", "invalid_json", column=error.colno))
+    except RecursionError:
+        return LineError(number, say("registry", "whole_line"), say("registry", "too_deep"))
+    person_id = data.get("person_id") if isinstance(data, dict) else None
+    if not isinstance(person_id, str) or _storable_text(person_id, _limit(PERSONS.c.person_id)) is not None:
+        person_id = None  # shown in the error message only when it is plain text
     try:
-        return parse_record(data)
+        record = parse_record(data)
     except RecordError as error:
-        person_id = data.get("person_id") if isinstance(data, dict) else None
-        return LineError(number, error.field, error.reason, person_id if isinstance(person_id, str) else None)
+        return LineError(number, error.field, error.reason, person_id)
+    except (ArithmeticError, ValueError, TypeError, RecursionError):  # e.g. hours of 10**400: too big for a float
+        return LineError(number, say("registry", "whole_line"), say("registry", "unreadable_record"), person_id)
+    problem = storage_problem(record)
+    if problem is not None:
+        return LineError(number, problem[0], problem[1], person_id)
+    return record
+
+
+def _limit(column: object) -> int | None:
+    return getattr(getattr(column, "type", None), "length", None)
+
+
+def _storable_text(value: str, limit: int | None) -> str | None:
+    """Why a database cannot keep this text as it is (None: it can)."""
+    if "\x00" in value:
+        return say("registry", "nul_character")
+    if any("\ud800" <= character <= "\udfff" for character in value):
+        return say("registry", "lone_surrogate")
+    if limit is not None and len(value) > limit:
+        return say("registry", "text_too_long", limit=limit)
+    return None
+
+
+def storage_problem(record: Record) -> tuple[str, str] | None:
+    """The first field that parse_record accepts but the database could not store faithfully.
+
+    Column lengths (PostgreSQL enforces them, SQLite does not), NUL characters (PostgreSQL refuses
+    them), lone surrogates (no database encoding holds them) and hours that are not finite (they
+    would export as invalid JSON).
+    """
+    texts: list[tuple[str, str | None, int | None]] = [
+        ("person_id", record.person_id, _limit(PERSONS.c.person_id)),
+        ("name", record.name, _limit(PERSONS.c.name)),
+        ("id_number", record.id_number, _limit(PERSONS.c.id_number)),
+        ("phone", record.phone, _limit(PERSONS.c.phone)),
+        ("certificate.form", record.certificate_form, _limit(PERSONS.c.certificate_form)),
+    ]
+    if record.employer is not None:
+        employer = record.employer
+        texts += [("employer.name", employer.name, _limit(EMPLOYERS.c.name)),
+                  ("employer.credit_code", employer.credit_code, _limit(EMPLOYERS.c.credit_code)),
+                  ("employer.unit_type", employer.unit_type, _limit(EMPLOYERS.c.unit_type)),
+                  ("employer.city", employer.city, _limit(EMPLOYERS.c.city))]
+    if record.social_insurance_unit is not None:
+        unit = record.social_insurance_unit
+        texts += [("social_insurance_unit.name", unit.name, _limit(PERSONS.c.insurance_unit_name)),
+                  ("social_insurance_unit.credit_code", unit.credit_code, _limit(PERSONS.c.insurance_unit_code))]
+    for index, qualification in enumerate(record.qualifications):
+        texts += [(f"qualifications[{index}].specialty", qualification.specialty,
+                   _limit(QUALIFICATIONS.c.specialty)),
+                  (f"qualifications[{index}].certificate_no", qualification.certificate_no,
+                   _limit(QUALIFICATIONS.c.certificate_no))]
+    for index, registration in enumerate(record.registrations):
+        texts += [(f"registrations[{index}].specialty", registration.specialty, _limit(REGISTRATIONS.c.specialty)),
+                  (f"registrations[{index}].registration_no", registration.registration_no,
+                   _limit(REGISTRATIONS.c.registration_no)),
+                  (f"registrations[{index}].kind", registration.kind, _limit(REGISTRATIONS.c.kind)),
+                  (f"registrations[{index}].status", registration.status, _limit(REGISTRATIONS.c.status))]
+    for index, course in enumerate(record.continuing_education):
+        if not math.isfinite(course.hours):
+            return f"continuing_education[{index}].hours", say("registry", "not_finite")
+        texts += [(f"continuing_education[{index}].specialty", course.specialty, _limit(COURSES.c.specialty)),
+                  (f"continuing_education[{index}].category", course.category, _limit(COURSES.c.category))]
+    texts += [(f"flags[{index}]", flag, None) for index, flag in enumerate(record.flags)]
+    for name, value, limit in texts:
+        problem = None if value is None else _storable_text(value, limit)
+        if problem is not None:
+            return name, problem
+    return None
 
 
 Progress = Callable[[int], None]
@@ -130,6 +207,8 @@ def _import_strict(database: Database, path: Path, imported_at: dt.datetime, res
             progress(len(raw))
     if result.errors:
         result.strict_refused = True
+        return result
+    if not records:  # an empty file: nothing to write (an empty insert would add a blank row)
         return result
     try:
         with database.unit_of_work() as uow:
