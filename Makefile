@@ -22,8 +22,10 @@ $(STAMP): requirements.lock
 	@rm -f $(VENV)/.installed-* && touch $@
 
 # Trains only when the training data or the configuration changed since the last model.
+# The training time is kept beside the model for `make bench`.
 $(MODEL): $(TRAINING_FILES) | $(STAMP)
-	$(RASA) train --fixed-model-name qianjian --out models
+	@started=$$(date +%s); $(RASA) train --fixed-model-name qianjian --out models && \
+	  echo $$(( $$(date +%s) - started )) > models/qianjian.train-seconds
 	@touch $@
 
 train: install $(MODEL)
@@ -52,9 +54,14 @@ lock: install
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
 
+# Everything measured, in one go, written to docs/benchmarks.md (see bench/report.py for the parts).
 .PHONY: bench
-bench: install
+bench: install $(MODEL)
+	$(PY) -m evaluation.compare
+	$(PY) -m bench.load_bench
 	$(PY) -m bench.registry_bench
+	$(PY) -m bench.engine_profile
+	$(PY) -m bench.report
 
 eval: install $(MODEL)
 	$(PY) -m evaluation.compare

@@ -2,7 +2,8 @@
 
     .venv/bin/python -m bench.registry_bench [--count 100000] [--roster 1000] [--repeat 3]
 
-Prints a Markdown section and writes it to docs/benchmarks-registry.md.
+Prints a Markdown section and writes it to results/benchmarks/registry.md (bench/report.py puts it in
+docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -114,8 +115,9 @@ def main() -> None:
     ]
     text = "\n".join(lines)
     print(text)
-    (ROOT / "docs").mkdir(exist_ok=True)
-    (ROOT / "docs" / "benchmarks-registry.md").write_text(text, encoding="utf-8")
+    out = ROOT / "results" / "benchmarks"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "registry.md").write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

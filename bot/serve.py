@@ -1,22 +1,31 @@
-"""make run's last step: the action server, Rasa and the web server, stopped together with Ctrl-C.
+"""make run's last step: the action server, Rasa and the web server, kept running until Ctrl-C.
 
     python -m bot.serve [--model models/qianjian.tar.gz]
+
+A child that dies (a crash, `kill -9`) is started again after a pause, so a conversation goes on once it is
+back; conversations and drafts live in the database, so nothing is lost. The children die with this
+process (PR_SET_PDEATHSIG), so `kill -9` of the supervisor leaves no server holding a port.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import os
 import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import PROJECT_ROOT, settings
+from bot.kept_secrets import rasa_auth_token
 
 LOOPBACK = "127.0.0.1"
-RESTART_PAUSE_SECONDS = 1.0
+POLL_SECONDS = 0.5
+RESTART_PAUSES_SECONDS = (1.0, 2.0, 5.0, 10.0)
+PR_SET_PDEATHSIG = 1
 
 
 def ports() -> dict[str, str]:
@@ -32,38 +41,66 @@ def service_environment() -> dict[str, str]:
     env.setdefault("ACTION_ENDPOINT_URL", f"http://{LOOPBACK}:{port['actions']}/webhook")
     env.setdefault("RASA_URL", f"http://{LOOPBACK}:{port['rasa']}")
     env.setdefault("PYTHONPATH", str(PROJECT_ROOT))
+    env["RASA_AUTH_TOKEN"] = rasa_auth_token()
     return env
 
 
-def commands(model: Path) -> list[tuple[str, list[str], dict[str, str]]]:
+@dataclass
+class Service:
+    name: str
+    command: list[str]
+    env: dict[str, str]
+
+
+def rasa_command(model: Path, port: str, env: dict[str, str]) -> list[str]:
+    # No --cors: only the web server (same machine) calls Rasa; the API needs the token.
+    rasa = str(Path(sys.executable).with_name("rasa"))
+    return [rasa, "run", "--model", str(model), "--port", port, "--interface", LOOPBACK, "--enable-api",
+            "--auth-token", env["RASA_AUTH_TOKEN"], "--credentials", "credentials.yml",
+            "--endpoints", "endpoints.yml"]
+
+
+def action_command(port: str) -> list[str]:
+    return [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", port]
+
+
+def services(model: Path) -> list[Service]:
     env = service_environment()
     port = ports()
-    python = sys.executable
-    rasa = str(Path(python).with_name("rasa"))
-    rasa_args = [rasa, "run", "--model", str(model), "--port", port["rasa"], "--interface", LOOPBACK,
-                 "--enable-api", "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"]
-    if env.get("RASA_AUTH_TOKEN"):
-        rasa_args += ["--auth-token", env["RASA_AUTH_TOKEN"]]
     return [
-        ("actions", [python, "-m", "rasa_sdk", "--actions", "actions", "--port", port["actions"]],
-         {**env, "SANIC_HOST": LOOPBACK}),
-        ("rasa", rasa_args, env),
-        ("web", [python, "-m", "bot.web"], env),
+        Service("actions", action_command(port["actions"]), {**env, "SANIC_HOST": LOOPBACK}),
+        Service("rasa", rasa_command(model, port["rasa"], env), env),
+        Service("web", [sys.executable, "-m", "bot.web"], env),
     ]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.serve")
-    parser.add_argument("--model", default=str(PROJECT_ROOT / "models" / "qianjian.tar.gz"))
-    args = parser.parse_args(argv)
-    children: dict[str, subprocess.Popen[bytes]] = {}
-    for name, command, env in commands(Path(args.model)):
-        children[name] = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env)
-        print(f"[serve] {name} 已启动（pid {children[name].pid}）", flush=True)
-    port = ports()
-    print(f"[serve] 聊天页面 http://localhost:{port['web']}/ ；Rasa http://localhost:{port['rasa']} ；"
-          f"动作服务器 http://localhost:{port['actions']}；按 Ctrl-C 停止。", flush=True)
+def _die_with_parent() -> None:
+    libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
+
+def start(service: Service) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(service.command, cwd=PROJECT_ROOT, env=service.env,
+                            preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+
+
+def stop_all(children: dict[str, subprocess.Popen[bytes]]) -> None:
+    for child in children.values():
+        if child.poll() is None:
+            child.terminate()
+    for child in children.values():
+        try:
+            child.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            child.kill()
+
+
+def supervise(all_services: list[Service]) -> None:
+    children = {service.name: start(service) for service in all_services}
+    for name, child in children.items():
+        print(f"[serve] {name} 已启动（pid {child.pid}）", flush=True)
+    restarts = {service.name: 0 for service in all_services}
+    due: dict[str, float] = {}
     stopping = False
 
     def stop(_signum: int, _frame: object) -> None:
@@ -74,20 +111,35 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, stop)
     try:
         while not stopping:
-            for name, child in children.items():
-                if child.poll() is not None:
-                    print(f"[serve] {name} 已退出（代码 {child.returncode}），正在停止全部服务。", flush=True)
-                    stopping = True
-            time.sleep(RESTART_PAUSE_SECONDS)
+            now = time.monotonic()
+            for service in all_services:
+                child = children[service.name]
+                if child.poll() is None:
+                    continue
+                if service.name not in due:
+                    pause = RESTART_PAUSES_SECONDS[min(restarts[service.name], len(RESTART_PAUSES_SECONDS) - 1)]
+                    due[service.name] = now + pause
+                    print(f"[serve] {service.name} 已退出（代码 {child.returncode}），{pause:.0f} 秒后重新启动。",
+                          flush=True)
+                elif now >= due[service.name]:
+                    del due[service.name]
+                    restarts[service.name] += 1
+                    children[service.name] = start(service)
+                    print(f"[serve] {service.name} 已重新启动（pid {children[service.name].pid}）", flush=True)
+            time.sleep(POLL_SECONDS)
     finally:
-        for child in children.values():
-            if child.poll() is None:
-                child.terminate()
-        for child in children.values():
-            try:
-                child.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        stop_all(children)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.serve")
+    parser.add_argument("--model", default=str(PROJECT_ROOT / "models" / "qianjian.tar.gz"))
+    args = parser.parse_args(argv)
+    port = ports()
+    all_services = services(Path(args.model))
+    print(f"[serve] 聊天页面 http://localhost:{port['web']}/ ；Rasa http://localhost:{port['rasa']} ；"
+          f"动作服务器 http://localhost:{port['actions']}；按 Ctrl-C 停止。", flush=True)
+    supervise(all_services)
     print("[serve] 已停止。", flush=True)
     return 0
 

@@ -1,11 +1,5 @@
 """A free TCP port on loopback for a server a test starts."""
 
-from __future__ import annotations
+from bench.system import free_port
 
-import socket
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+__all__ = ["free_port"]

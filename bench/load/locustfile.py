@@ -1,0 +1,134 @@
+"""Locust users for `make bench`: each user is one conversation, sending its next message when the reply arrives.
+
+    locust -f bench/load/locustfile.py --headless -u 10 -r 10 -t 20s --host http://127.0.0.1:5005 KnowledgeUser
+
+Environment: BENCH_PEOPLE (a JSON file of [name, last six ID characters] the personal and draft users identify
+as, one person per user), RASA_AUTH_TOKEN (for /model/parse), BENCH_DRAFTS_OUT (where confirmed draft
+references are written when the run stops, for the soak test's lost/duplicated check).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import threading
+from pathlib import Path
+from typing import Any
+
+from locust import FastHttpUser, between, constant, events, task
+
+KNOWLEDGE_QUESTIONS = ["二建延续注册要提前多久申请", "注册了三个专业继续教育要多少学时", "纸质证书现在还能用吗",
+                       "换单位了二建怎么办", "在哪个网站申请二建注册", "社保和单位不一致怎么办"]
+PERSONAL_QUESTIONS = ["我的注册什么时候到期", "我的继续教育学时够了吗", "我能不能延续注册"]
+WEBHOOK = "/webhooks/rest/webhook"
+
+_people_lock = threading.Lock()
+_people: itertools.cycle[list[str]] | None = None
+_sender_numbers = itertools.count(1)
+confirmed_drafts: list[dict[str, str]] = []
+
+
+def next_person() -> list[str]:
+    global _people
+    with _people_lock:
+        if _people is None:
+            _people = itertools.cycle(json.loads(Path(os.environ["BENCH_PEOPLE"]).read_text(encoding="utf-8")))
+        return next(_people)
+
+
+class Conversation(FastHttpUser):
+    abstract = True
+    wait_time = constant(0)
+
+    def on_start(self) -> None:
+        self.sender = f"bench-{os.getpid()}-{next(_sender_numbers)}-{random.randrange(10**9)}"
+
+    def say(self, text: str, name: str, expect: str | None = None) -> str:
+        with self.client.post(WEBHOOK, json={"sender": self.sender, "message": text}, name=name,
+                              catch_response=True) as response:
+            try:
+                replies: list[dict[str, Any]] = response.json()
+            except Exception:
+                response.failure(f"not JSON: {response.text[:80]!r}")
+                return ""
+            reply = "\n".join(str(r.get("text", "")) for r in replies)
+            if not reply:
+                response.failure("empty reply")
+            elif expect is not None and expect not in reply:
+                response.failure(f"expected {expect!r}, got {reply[:80]!r}")
+            return reply
+
+    def identify(self) -> None:
+        name, last6 = next_person()
+        self.say(f"{name} {last6}", "identify", expect="已确认身份")
+
+
+class ParseUser(Conversation):
+    @task
+    def parse(self) -> None:
+        token = os.environ.get("RASA_AUTH_TOKEN", "")
+        with self.client.post(f"/model/parse?token={token}", json={"text": random.choice(KNOWLEDGE_QUESTIONS)},
+                              name="a_parse", catch_response=True) as response:
+            if response.status_code != 200 or "intent" not in (response.text or ""):
+                response.failure(f"status {response.status_code}")
+
+
+class KnowledgeUser(Conversation):
+    @task
+    def knowledge(self) -> None:
+        self.say(random.choice(KNOWLEDGE_QUESTIONS), "b_knowledge", expect="依据：")
+
+
+class PersonalUser(Conversation):
+    def on_start(self) -> None:
+        super().on_start()
+        self.identify()
+
+    @task
+    def personal(self) -> None:
+        self.say(random.choice(PERSONAL_QUESTIONS), "c_personal", expect="2")
+
+
+class DraftUser(Conversation):
+    def on_start(self) -> None:
+        super().on_start()
+        self.identify()
+
+    @task
+    def draft(self) -> None:
+        self.say("我要办延续注册", "d_draft_start", expect="联系电话")
+        self.say("13800000000", "d_draft_phone", expect="确认保存")
+        saved = self.say("/affirm", "d_draft_confirm", expect="编号 ")
+        if "编号 " in saved:
+            confirmed_drafts.append({"sender": self.sender, "reference": saved.split("编号 ")[1][:14]})
+
+
+class MixedUser(Conversation):
+    """The soak test: questions, identification and drafts in one conversation, with a little think time."""
+
+    wait_time = between(0.5, 1.5)
+
+    def on_start(self) -> None:
+        super().on_start()
+        self.identify()
+
+    @task(3)
+    def knowledge(self) -> None:
+        KnowledgeUser.knowledge(self)  # type: ignore[arg-type]
+
+    @task(3)
+    def personal(self) -> None:
+        PersonalUser.personal(self)  # type: ignore[arg-type]
+
+    @task(1)
+    def draft(self) -> None:
+        DraftUser.draft(self)  # type: ignore[arg-type]
+
+
+@events.test_stop.add_listener  # type: ignore[untyped-decorator]
+def write_confirmed_drafts(**_kwargs: Any) -> None:
+    out = os.environ.get("BENCH_DRAFTS_OUT")
+    if out:
+        Path(out).write_text(json.dumps(confirmed_drafts, ensure_ascii=False), encoding="utf-8")

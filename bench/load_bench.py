@@ -1,0 +1,213 @@
+"""Turn latency and throughput of the assistant as `make run` serves it, driven headless by Locust.
+
+    .venv/bin/python -m bench.load_bench [--seconds 15] [--repeat 3] [--users 1 10 50] [--soak-minutes 10]
+
+Scenarios (each user is one conversation; it sends its next turn when the reply arrives):
+  a) POST /model/parse (NLU only)             b) a knowledge answer through the REST webhook
+  c) a personal answer (identified registrant) d) a draft confirmation (a write)
+Writes results/benchmarks/load.json and load.md, and docs/benchmarks-latency.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import psutil
+import requests
+
+from bench.system import ROOT, Supervised, supervised
+from bot.db.migrate import upgrade_to_head
+from bot.demo_data import demo_records
+from bot.registry.importer import import_file
+from bot.registry.unit_of_work import Database
+
+RESULTS = ROOT / "results" / "benchmarks"
+TODAY = dt.date(2026, 11, 25)
+SCENARIOS = {"a_parse": ("ParseUser", "(a) NLU only: POST /model/parse"),
+             "b_knowledge": ("KnowledgeUser", "(b) knowledge answer, REST webhook"),
+             "c_personal": ("PersonalUser", "(c) personal answer (identified)"),
+             "d_draft_confirm": ("DraftUser", "(d) draft confirmation (a write)")}
+LOCUSTFILE = ROOT / "bench" / "load" / "locustfile.py"
+
+
+def bench_database(work: Path, count: int) -> tuple[str, Path]:
+    """A registry of `count` demo records, and the people the personal and draft users identify as."""
+    url = f"sqlite:///{work / 'bench.db'}"
+    upgrade_to_head(url)
+    records = demo_records(count, 11, TODAY)
+    export = work / "records.jsonl"
+    export.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    database = Database(url)
+    import_file(database, export)
+    database.dispose()
+    pairs: dict[tuple[str, str], int] = {}
+    for record in records:
+        key = (str(record["name"]), str(record["id_number"])[-6:])
+        pairs[key] = pairs.get(key, 0) + 1
+    # One person per conversation: identifiable without ambiguity, one registration, so the renewal form
+    # goes straight to the phone number.
+    people = [[str(r["name"]), str(r["id_number"])[-6:]] for r in records
+              if pairs[(str(r["name"]), str(r["id_number"])[-6:])] == 1 and len(r["registrations"]) == 1
+              and r["registrations"][0]["status"] == "有效"]
+    path = work / "people.json"
+    path.write_text(json.dumps(people, ensure_ascii=False), encoding="utf-8")
+    return url, path
+
+
+def run_locust(system: Supervised, user_class: str, users: int, seconds: int, out: Path,
+               extra_env: dict[str, str]) -> dict[str, dict[str, float]]:
+    """One headless Locust run; the stats row of each request name."""
+    prefix = out / f"{user_class}-{users}-{time.monotonic_ns()}"
+    env = {**system.env, **extra_env}
+    subprocess.run([str(Path(sys.executable).with_name("locust")), "-f", str(LOCUSTFILE), "--headless",
+                    "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--host", system.rasa_url,
+                    "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "30",
+                    user_class], cwd=ROOT, env=env, check=False, stdout=subprocess.DEVNULL,
+                   stderr=(out / "locust.log").open("ab"))
+    rows: dict[str, dict[str, float]] = {}
+    with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            rows[row["Name"]] = {"p50": float(row["50%"]), "p95": float(row["95%"]), "p99": float(row["99%"]),
+                                 "rps": float(row["Requests/s"]), "requests": float(row["Request Count"]),
+                                 "failures": float(row["Failure Count"])}
+    return rows
+
+
+def resident_memory(system: Supervised) -> dict[str, float]:
+    memory = {name: system.child(name).memory_info().rss / 2**20 for name in ("rasa", "actions", "web")}
+    assert system.process is not None
+    memory["supervisor"] = psutil.Process(system.process.pid).memory_info().rss / 2**20
+    return memory
+
+
+def model_load_seconds(system: Supervised) -> float:
+    """Rasa killed and started again by the supervisor: seconds until it answers (model loaded)."""
+    system.kill_child("rasa")
+    started = time.monotonic()
+    while True:
+        try:
+            if requests.get(f"{system.rasa_url}/status?token={system.auth_token}", timeout=2).status_code == 200:
+                return time.monotonic() - started
+        except requests.RequestException:
+            pass
+        time.sleep(0.25)
+
+
+def summarise(runs: list[dict[str, float]]) -> dict[str, Any]:
+    keys = ("p50", "p95", "p99", "rps")
+    return {key: {"median": statistics.median(r[key] for r in runs), "min": min(r[key] for r in runs),
+                  "max": max(r[key] for r in runs)} for key in keys} | {
+        "requests": sum(r["requests"] for r in runs), "failures": sum(r["failures"] for r in runs)}
+
+
+def measure_scenarios(system: Supervised, people: Path, users_levels: list[int], seconds: int, repeat: int,
+                      out: Path) -> dict[str, dict[int, dict[str, Any]]]:
+    results: dict[str, dict[int, dict[str, Any]]] = {}
+    for request_name, (user_class, _label) in SCENARIOS.items():
+        for users in users_levels:
+            runs = [run_locust(system, user_class, users, seconds, out, {"BENCH_PEOPLE": str(people)})
+                    for _ in range(repeat)]
+            measured = [r[request_name] for r in runs if request_name in r]
+            failures = sum(r["Aggregated"]["failures"] for r in runs if "Aggregated" in r)
+            results.setdefault(request_name, {})[users] = summarise(measured) | {"all_failures": failures}
+            print(f"[bench] {request_name} × {users}: p50 {results[request_name][users]['p50']['median']:.0f} ms, "
+                  f"{results[request_name][users]['rps']['median']:.1f}/s, failures {failures:.0f}", flush=True)
+    return results
+
+
+def soak(system: Supervised, people: Path, users: int, minutes: float, out: Path, database_url: str
+         ) -> dict[str, Any]:
+    """The reliability soak: mixed conversations for `minutes`, memory sampled; drafts checked afterwards."""
+    drafts_out = out / "soak-drafts.json"
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("locust")), "-f", str(LOCUSTFILE), "--headless", "-u", str(users),
+         "-r", "5", "-t", f"{int(minutes * 60)}s", "--host", system.rasa_url, "--csv", str(out / "soak"),
+         "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "30", "MixedUser"],
+        cwd=ROOT, env={**system.env, "BENCH_PEOPLE": str(people), "BENCH_DRAFTS_OUT": str(drafts_out)},
+        stdout=subprocess.DEVNULL, stderr=(out / "soak.log").open("wb"))
+    samples = []
+    while process.poll() is None:
+        samples.append({"t": time.monotonic(), **resident_memory(system)})
+        time.sleep(30)
+    with open(out / "soak_stats.csv", encoding="utf-8") as handle:
+        total = next(r for r in csv.DictReader(handle) if r["Name"] == "Aggregated")
+    confirmed = json.loads(drafts_out.read_text(encoding="utf-8")) if drafts_out.exists() else []
+    stored = stored_drafts(database_url)
+    references = [c["reference"] for c in confirmed]
+    return {"users": users, "minutes": minutes, "requests": int(total["Request Count"]),
+            "failures": int(total["Failure Count"]), "rps": float(total["Requests/s"]),
+            "confirmed": len(references), "distinct_confirmed": len(set(references)),
+            "lost": sorted(set(references) - set(stored["references"])),
+            "duplicated_people": stored["people_with_two_open_renewals"], "memory": samples}
+
+
+def stored_drafts(database_url: str) -> dict[str, Any]:
+    from sqlalchemy import func, select
+
+    from bot.db.models import Draft
+
+    database = Database(database_url)
+    try:
+        with database.unit_of_work() as uow:
+            references = [str(r) for r in uow.session.execute(select(Draft.reference)).scalars()]
+            doubles = uow.session.execute(
+                select(Draft.person_id).where(Draft.kind == "renewal", Draft.status == "draft")
+                .group_by(Draft.person_id).having(func.count() > 1)).scalars().all()
+    finally:
+        database.dispose()
+    return {"references": references, "people_with_two_open_renewals": len(doubles)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.load_bench")
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--users", type=int, nargs="+", default=[1, 10, 50])
+    parser.add_argument("--records", type=int, default=5000)
+    parser.add_argument("--soak-minutes", type=float, default=10.0)
+    parser.add_argument("--soak-users", type=int, default=50)
+    args = parser.parse_args(argv)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="load-bench-"))
+    database_url, people = bench_database(work, args.records)
+    system = supervised(database_url, TODAY.isoformat(), work)
+    started = time.monotonic()
+    system.start()
+    startup = time.monotonic() - started
+    try:
+        run_locust(system, "KnowledgeUser", 10, 10, work, {"BENCH_PEOPLE": str(people)})  # warm-up
+        run_locust(system, "PersonalUser", 10, 10, work, {"BENCH_PEOPLE": str(people)})
+        memory = resident_memory(system)
+        scenarios = measure_scenarios(system, people, args.users, args.seconds, args.repeat, work)
+        memory_after = resident_memory(system)
+        soak_result = soak(system, people, args.soak_users, args.soak_minutes, work, database_url) \
+            if args.soak_minutes > 0 else None
+        load_seconds = model_load_seconds(system)
+    finally:
+        system.stop()
+    result = {"startup_seconds": startup, "model_load_seconds": load_seconds, "memory_after_warmup_mib": memory,
+              "memory_after_scenarios_mib": memory_after, "scenarios": scenarios, "soak": soak_result,
+              "settings": vars(args), "records": args.records, "training_seconds": training_seconds()}
+    (RESULTS / "load.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    from bench.load_report import write_load_report
+
+    write_load_report(result)
+
+
+def training_seconds() -> float | None:
+    recorded = ROOT / "models" / "qianjian.train-seconds"
+    return float(recorded.read_text().strip()) if recorded.exists() else None
+
+
+if __name__ == "__main__":
+    main()

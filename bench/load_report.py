@@ -1,0 +1,126 @@
+"""results/benchmarks/load.json → results/benchmarks/load.md and docs/benchmarks-latency.png."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bench.load_bench import RESULTS, SCENARIOS
+from bench.system import ROOT
+
+PLOT = ROOT / "docs" / "benchmarks-latency.png"
+GOAL_RATIO_PERSONAL_TO_KNOWLEDGE = 1.3
+GOAL_PERSONAL_P95_MS_AT_10 = 150
+GOAL_TURNS_PER_SECOND_AT_50 = 30
+
+
+def _spread(figure: dict[str, float], unit: str, digits: int = 0) -> str:
+    return f"{figure['median']:.{digits}f} {unit} ({figure['min']:.{digits}f}–{figure['max']:.{digits}f})"
+
+
+def _verdict(met: bool) -> str:
+    return "met" if met else "**not met**"
+
+
+def plot(scenarios: dict[str, dict[str, Any]]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, (latency, throughput) = plt.subplots(1, 2, figsize=(11, 4.2))
+    for name, by_users in scenarios.items():
+        users = sorted(by_users, key=int)
+        label = SCENARIOS[name][1].split(":")[0]
+        levels = [int(u) for u in users]
+        latency.plot(levels, [by_users[u]["p50"]["median"] for u in users], marker="o", label=f"{label} p50")
+        latency.plot(levels, [by_users[u]["p95"]["median"] for u in users], marker="x", linestyle="--",
+                     label=f"{label} p95")
+        throughput.plot(levels, [by_users[u]["rps"]["median"] for u in users], marker="o", label=label)
+    latency.set(xscale="log", yscale="log", xlabel="concurrent conversations", ylabel="turn latency (ms)",
+                title="Latency against concurrency")
+    throughput.set(xscale="log", xlabel="concurrent conversations", ylabel="turns per second",
+                   title="Throughput against concurrency")
+    latency.legend(fontsize=6)
+    throughput.legend(fontsize=7)
+    figure.tight_layout()
+    PLOT.parent.mkdir(exist_ok=True)
+    figure.savefig(PLOT, dpi=110)
+
+
+def write_load_report(result: dict[str, Any]) -> str:
+    scenarios = {name: {str(users): figures for users, figures in by_users.items()}
+                 for name, by_users in result["scenarios"].items()}
+    settings = result["settings"]
+    lines = ["## Turn latency and throughput (the assistant as `make run` serves it)", "",
+             f"Locust, headless, on loopback; each simulated user is one conversation that sends its next turn as "
+             f"soon as the reply arrives (no think time). {settings['seconds']} s per run, {settings['repeat']} runs "
+             f"per cell: median, and min–max over the runs in brackets. Registry: {result['records']:,} demo "
+             "records on SQLite; conversations in the SQL tracker store on the same database. Locust runs on the "
+             "same 2 cores as the servers.", "",
+             "| scenario | users | p50 | p95 | p99 | turns/s | failed / turns |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for name, by_users in scenarios.items():
+        for users, figures in sorted(by_users.items(), key=lambda item: int(item[0])):
+            lines.append(f"| {SCENARIOS[name][1]} | {users} | {_spread(figures['p50'], 'ms')} | "
+                         f"{_spread(figures['p95'], 'ms')} | {_spread(figures['p99'], 'ms')} | "
+                         f"{_spread(figures['rps'], '/s', 1)} | "
+                         f"{figures['failures']:.0f} / {figures['requests']:.0f} |")
+    lines += ["", "![latency and throughput against concurrency](benchmarks-latency.png)", ""]
+    personal, knowledge, parse = (scenarios.get(n, {}) for n in ("c_personal", "b_knowledge", "a_parse"))
+    lines += ["### Ratios and goals (same run)", "", "| measure | value | goal | verdict |",
+              "| --- | --- | --- | --- |"]
+    for users in sorted(personal, key=int):
+        if users in knowledge and users in parse:
+            c_b = personal[users]["p50"]["median"] / knowledge[users]["p50"]["median"]
+            b_a = knowledge[users]["p50"]["median"] / parse[users]["p50"]["median"]
+            goal = GOAL_RATIO_PERSONAL_TO_KNOWLEDGE
+            lines.append(f"| (c)/(b) at p50, {users} users | {c_b:.2f} | ≤ {goal} | {_verdict(c_b <= goal)} |")
+            lines.append(f"| (b)/(a) at p50, {users} users | {b_a:.2f} | (reported) | |")
+    if "10" in personal:
+        p95 = personal["10"]["p95"]["median"]
+        goal_ms = GOAL_PERSONAL_P95_MS_AT_10
+        lines.append(f"| (c) p95 at 10 users | {p95:.0f} ms | ≤ {goal_ms} ms | {_verdict(p95 <= goal_ms)} |")
+    for name in ("b_knowledge", "c_personal"):
+        if "50" in scenarios.get(name, {}):
+            cell = scenarios[name]["50"]
+            ok = cell["rps"]["median"] >= GOAL_TURNS_PER_SECOND_AT_50 and cell["all_failures"] == 0
+            lines.append(f"| {SCENARIOS[name][1]} at 50 users | {cell['rps']['median']:.1f} turns/s, "
+                         f"{cell['all_failures']:.0f} errors | ≥ {GOAL_TURNS_PER_SECOND_AT_50}/s, 0 errors | "
+                         f"{_verdict(ok)} |")
+    lines += ["", "### Processes", "", "| measure | value |", "| --- | --- |"]
+    for name, mib in result["memory_after_warmup_mib"].items():
+        after = result["memory_after_scenarios_mib"][name]
+        lines.append(f"| resident memory of {name} after warm-up / after all scenarios | {mib:.0f} MiB / "
+                     f"{after:.0f} MiB |")
+    lines.append(f"| Rasa server start with model load (restart to first answer) | "
+                 f"{result['model_load_seconds']:.1f} s |")
+    lines.append(f"| whole system start (`python -m bot.serve` to all three answering) | "
+                 f"{result['startup_seconds']:.1f} s |")
+    trained = result.get("training_seconds")
+    lines.append(f"| training time of the model (`make train`, last run on this machine) | "
+                 f"{f'{trained:.0f} s' if trained else 'not recorded (the model was trained before timing existed)'} |")
+    soak = result.get("soak")
+    if soak:
+        memory = soak["memory"]
+        growth = {name: memory[-1][name] - memory[min(2, len(memory) - 1)][name] for name in ("rasa", "actions")}
+        lines += ["", "## Soak (reliability)", "",
+                  f"{soak['users']} concurrent conversations for {soak['minutes']:g} min mixing knowledge questions, "
+                  f"identification, personal answers and renewal drafts (think time 0.5–1.5 s).", "",
+                  "| measure | value | goal |", "| --- | --- | --- |",
+                  f"| turns | {soak['requests']:,} ({soak['rps']:.1f}/s) | |",
+                  f"| failed turns | {soak['failures']} | 0 |",
+                  f"| drafts confirmed in the chat / stored | {soak['confirmed']} / "
+                  f"{soak['confirmed'] - len(soak['lost'])} | none lost |",
+                  f"| people with two open renewal drafts | {soak['duplicated_people']} | 0 |",
+                  f"| resident memory growth after the first minute: rasa / actions | {growth['rasa']:+.0f} MiB / "
+                  f"{growth['actions']:+.0f} MiB | flat |"]
+    text = "\n".join(lines) + "\n"
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "load.md").write_text(text, encoding="utf-8")
+    plot(scenarios)
+    return text
+
+
+if __name__ == "__main__":
+    write_load_report(json.loads((RESULTS / "load.json").read_text(encoding="utf-8")))

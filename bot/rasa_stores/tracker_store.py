@@ -1,0 +1,60 @@
+"""Rasa's SQL tracker store on the registry's database, storing no full ID number."""
+
+from __future__ import annotations
+
+import json
+import os
+import unicodedata
+from typing import Any
+
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+from bot.action_failures import install as install_action_failure_apology
+from bot.config import settings
+from bot.handover import mask_id_numbers
+
+
+def tracker_store_url(environ: dict[str, str] | None = None) -> str:
+    env = os.environ if environ is None else environ
+    return env.get("TRACKER_STORE_URL") or settings(dict(env)).database_url
+
+
+def redacted(value: Any) -> Any:
+    """The event as stored: every string with full ID numbers (any digit width) masked."""
+    if isinstance(value, str):
+        return mask_id_numbers(unicodedata.normalize("NFKC", value)) if _may_hold_id(value) else value
+    if isinstance(value, dict):
+        return {key: redacted(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [redacted(item) for item in value]
+    return value
+
+
+def _may_hold_id(text: str) -> bool:
+    # Cheap pre-check: an ID number has at least 17 digits; most strings have none.
+    return sum(character.isdigit() for character in text) >= 17
+
+
+class RegistryTrackerStore(SQLTrackerStore):  # type: ignore[misc]
+    """Conversations survive a restart of Rasa (and are shared by replicas) because they live in SQL."""
+
+    def __init__(self, domain: Domain | None = None, host: str | None = None,
+                 event_broker: EventBroker | None = None, **kwargs: Any) -> None:
+        install_action_failure_apology()
+        super().__init__(domain=domain, host=host or tracker_store_url(), event_broker=event_broker, **kwargs)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        # Rasa's own save, with each event's data redacted before it is written.
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            for event in self._additional_events(session, tracker):
+                data = redacted(event.as_dict())
+                session.add(self.SQLEvent(
+                    sender_id=tracker.sender_id, type_name=event.type_name, timestamp=data.get("timestamp"),
+                    intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                    action_name=data.get("name"), data=json.dumps(data)))
+            session.commit()

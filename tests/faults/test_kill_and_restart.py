@@ -1,0 +1,122 @@
+"""Faults under `make run`'s supervisor: Rasa, the action server or the supervisor itself killed with -9.
+
+Conversations live in the SQL tracker store and drafts in the registry, so each conversation goes on where it
+was; a killed action server costs the user one short apology, not silence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterator
+
+import psutil
+import pytest
+from sqlalchemy import func, select
+
+from bench.system import Supervised, supervised
+from bot.db.migrate import upgrade_to_head
+from bot.db.models import Draft
+from bot.messages import say
+from bot.registry.importer import import_file
+from bot.registry.unit_of_work import Database
+from rules_engine.identity import make_id_number
+from tests.bot.records import lines, person
+from tests.e2e.servers import MODEL
+
+pytestmark = [pytest.mark.e2e, pytest.mark.skipif(not MODEL.exists(), reason="no trained model (make train)")]
+TODAY = "2025-12-01"
+LAST6 = make_id_number("520102", dt.date(1980, 1, 1), "123")[-6:]
+APOLOGY_WITHIN_SECONDS = 10
+
+
+@pytest.fixture(scope="module")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    work = tmp_path_factory.mktemp("faults")
+    url = f"sqlite:///{work / 'faults.db'}"
+    upgrade_to_head(url)
+    database = Database(url)
+    export = work / "records.jsonl"
+    export.write_text(lines(person("P000001")), encoding="utf-8")
+    import_file(database, export)
+    database.dispose()
+    return url
+
+
+@pytest.fixture(scope="module")
+def system(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Supervised]:
+    running = supervised(database_url, TODAY, tmp_path_factory.mktemp("serve"))
+    running.start()
+    yield running
+    running.stop()
+
+
+def draft_count(database_url: str) -> int:
+    database = Database(database_url)
+    try:
+        with database.unit_of_work() as uow:
+            return int(uow.session.execute(select(func.count()).select_from(Draft)).scalar_one())
+    finally:
+        database.dispose()
+
+
+def confirm_renewal_draft(system: Supervised, sender: str) -> str:
+    assert "5201**********1235" in system.say(sender, f"王建国 {LAST6}")
+    assert "联系电话" in system.say(sender, "我要办延续注册")
+    assert "确认保存" in system.say(sender, "13800000000")
+    saved = system.say(sender, "/affirm")
+    assert "编号 YX-" in saved
+    return saved.split("编号 ")[1][:14]
+
+
+def test_rasa_killed_the_conversation_goes_on_where_it_was(system: Supervised, database_url: str) -> None:
+    reference = confirm_renewal_draft(system, "fault-rasa")
+    before = draft_count(database_url)
+    system.kill_child("rasa")
+    system.wait_ready()
+    # Still identified after the restart: the tracker (slots included) came back from SQL.
+    answer = system.say("fault-rasa", "我的注册什么时候到期")
+    assert "2026年2月28日" in answer and "姓名和身份证号后六位" not in answer
+    assert reference in system.say("fault-rasa", "我的草稿")
+    assert draft_count(database_url) == before
+
+
+def test_action_server_killed_the_user_gets_an_apology_then_it_works_again(system: Supervised) -> None:
+    sender = "fault-actions"
+    assert "5201**********1235" in system.say(sender, f"王建国 {LAST6}")
+    system.kill_child("actions")
+    started = time.monotonic()
+    reply = system.say(sender, "我的注册什么时候到期", timeout=APOLOGY_WITHIN_SECONDS + 5)
+    assert time.monotonic() - started < APOLOGY_WITHIN_SECONDS
+    assert reply == say("assistant", "action_unavailable")
+    system.wait_ready()
+    assert "2026年2月28日" in system.say(sender, "我的注册什么时候到期")
+
+
+def test_lockout_holds_across_a_restart(system: Supervised) -> None:
+    sender = "fault-lockout"
+    system.say(sender, "我的注册什么时候到期")
+    for _ in range(5):
+        system.say(sender, "王建国 000000")
+    locked = system.say(sender, f"王建国 {LAST6}")
+    assert "5201**********1235" not in locked
+    system.kill_child("actions")
+    system.kill_child("rasa")
+    system.wait_ready()
+    after = system.say(sender, f"王建国 {LAST6}")
+    assert "5201**********1235" not in after and after == locked
+
+
+def test_supervisor_killed_leaves_no_server_behind_and_restarts_clean(system: Supervised, database_url: str) -> None:
+    reference = confirm_renewal_draft(system, "fault-supervisor")
+    before = draft_count(database_url)
+    children = system.children()
+    assert system.process is not None
+    system.process.kill()
+    system.process.wait(10)
+    _gone, alive = psutil.wait_procs(children, timeout=30)
+    assert not alive, [p.cmdline() for p in alive]
+    system.start()  # same ports: none is still held
+    assert "2026年2月28日" in system.say("fault-supervisor", "我的注册什么时候到期")
+    assert reference in system.say("fault-supervisor", "我的草稿")
+    assert draft_count(database_url) == before
