@@ -16,7 +16,7 @@ import requests
 
 from bot.kept_secrets import rasa_auth_token
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 STARTUP_SECONDS = 300
 CHILD_MARKERS = {"actions": "rasa_sdk", "rasa": " run --model", "web": "bot.web"}
 
