@@ -20,6 +20,13 @@ from bot.registry.unit_of_work import Database
 from rules_engine.record import Record, RecordError, parse_record
 
 BATCH_SIZE = 2000
+# Dates a registry record can plausibly hold. The schema takes any year from 1 to 9999, but the rules
+# engine's date arithmetic (deadlines years ahead) fails near the end of the calendar, and one such
+# record would break every roster that includes it.
+EARLIEST_DATE, LATEST_DATE = dt.date(1900, 1, 1), dt.date(2099, 12, 31)
+# More hours than any one course can carry (a whole period asks for 120 to 360): 1e308 would be
+# "accepted" by the schema and shown to the registrant as a 309-digit number.
+MAX_COURSE_HOURS = 1000.0
 PERSONS, EMPLOYERS = Person.__table__, Employer.__table__
 QUALIFICATIONS, REGISTRATIONS, COURSES = Qualification.__table__, Registration.__table__, CourseRecord.__table__
 
@@ -109,8 +116,8 @@ def storage_problem(record: Record) -> tuple[str, str] | None:
     """The first field that parse_record accepts but the database could not store faithfully.
 
     Column lengths (PostgreSQL enforces them, SQLite does not), NUL characters (PostgreSQL refuses
-    them), lone surrogates (no database encoding holds them) and hours that are not finite (they
-    would export as invalid JSON).
+    them), lone surrogates (no database encoding holds them), hours that are not finite (they
+    would export as invalid JSON) or above MAX_COURSE_HOURS, and dates outside EARLIEST_DATE..LATEST_DATE.
     """
     texts: list[tuple[str, str | None, int | None]] = [
         ("person_id", record.person_id, _limit(PERSONS.c.person_id)),
@@ -140,9 +147,22 @@ def storage_problem(record: Record) -> tuple[str, str] | None:
                    _limit(REGISTRATIONS.c.registration_no)),
                   (f"registrations[{index}].kind", registration.kind, _limit(REGISTRATIONS.c.kind)),
                   (f"registrations[{index}].status", registration.status, _limit(REGISTRATIONS.c.status))]
+    dates = [("birth_date", record.birth_date)]
+    dates += [(f"qualifications[{index}].issued_on", q.issued_on) for index, q in enumerate(record.qualifications)]
+    for index, registration in enumerate(record.registrations):
+        dates += [(f"registrations[{index}].valid_from", registration.valid_from),
+                  (f"registrations[{index}].valid_until", registration.valid_until)]
+    dates += [(f"continuing_education[{index}].completed_on", c.completed_on)
+              for index, c in enumerate(record.continuing_education)]
+    for name, day in dates:
+        if not EARLIEST_DATE <= day <= LATEST_DATE:
+            return name, say("registry", "date_out_of_range", earliest=EARLIEST_DATE.year, latest=LATEST_DATE.year)
     for index, course in enumerate(record.continuing_education):
         if not math.isfinite(course.hours):
             return f"continuing_education[{index}].hours", say("registry", "not_finite")
+        if course.hours > MAX_COURSE_HOURS:
+            return (f"continuing_education[{index}].hours",
+                    say("registry", "too_many_hours", limit=int(MAX_COURSE_HOURS)))
         texts += [(f"continuing_education[{index}].specialty", course.specialty, _limit(COURSES.c.specialty)),
                   (f"continuing_education[{index}].category", course.category, _limit(COURSES.c.category))]
     texts += [(f"flags[{index}]", flag, None) for index, flag in enumerate(record.flags)]

@@ -150,6 +150,9 @@ def _with(path: tuple[Any, ...], value: Any) -> dict[str, Any]:
     (_line(_with(("person_id",), "P" * 65)), "person_id", "超过64个字符"),
     (_line(_with(("employer", "city"), "贵" * 51)), "employer.city", "超过50个字符"),
     (_line(_with(("flags",), ["ok", "\u0000"])), "flags[1]", "空字符"),
+    (_line(_with(("continuing_education", 0, "hours"), 1e308)), "continuing_education[0].hours", "不应超过1000学时"),
+    (_line(_with(("registrations", 0, "valid_until"), "9999-12-31")), "registrations[0].valid_until", "1900年至2099年"),
+    (_line(_with(("qualifications", 0, "issued_on"), "1899-12-31")), "qualifications[0].issued_on", "1900年至2099年"),
 ])
 def test_lines_a_database_could_not_keep_are_refused_in_chinese(template: Path, tmp_path: Path, line: bytes,
                                                                 field: str, reason: str) -> None:
