@@ -6,6 +6,7 @@ import asyncio
 import csv
 import datetime as dt
 import io
+import re
 import urllib.parse
 from typing import Any
 
@@ -23,6 +24,9 @@ from bot.web.pages import page
 from bot.web.sessions import LOGIN_WINDOW_SECONDS, LoginLimiter, end_session, session, start_session
 from rules_engine.vocabulary import vocabulary
 
+# A cell that starts like a formula is run by Excel (=HYPERLINK(...), +cmd|...): names come from imports.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 LOGIN_FIELDS = [{"label": "统一社会信用代码", "name": "credit_code", "type": "text"},
                 {"label": "访问码", "name": "access_code", "type": "password"}]
 
@@ -109,7 +113,7 @@ def employer_blueprint(database: Any) -> Blueprint:
             buffer = io.StringIO()
             writer = csv.writer(buffer)
             writer.writerow(HEADERS)
-            writer.writerows(rows)
+            writer.writerows(csv_safe(row) for row in rows)
             # A byte-order mark so that Excel opens the Chinese text as UTF-8.
             return response.raw(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8",
                                 headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
@@ -118,6 +122,15 @@ def employer_blueprint(database: Any) -> Blueprint:
                             headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
 
     return bp
+
+
+def looks_like_formula(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_START) and not PLAIN_NUMBER.fullmatch(value)
+
+
+def csv_safe(row: list[str]) -> list[str]:
+    """A leading apostrophe keeps a formula-like value as text in a spreadsheet (OWASP CSV injection)."""
+    return ["'" + value if looks_like_formula(value) else value for value in row]
 
 
 def _verify(database: Database, conversation: str, code: str, access: str) -> Any:
@@ -133,6 +146,9 @@ def _xlsx(rows: list[list[str]]) -> bytes:
     sheet.append(HEADERS)
     for row in rows:
         sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if looks_like_formula(cell.value):
+                cell.data_type = "s"  # text as it was imported, never a formula
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
