@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -14,12 +15,14 @@ from bot.answers.employer import PAGE_SIZE, employer_list
 from bot.answers.numbers import days_ahead
 from bot.answers.personal import PERSONAL_ANSWERS, explanation, personal_answer
 from bot.identity import Outcome, person_from_token, token_secret, verify_employer, verify_registrant
-from bot.identity_text import parse_employer_login, parse_identity
+from bot.identity_text import normalise, parse_employer_login, parse_identity
 from bot.messages import say
 from rules_engine.identity import mask_id_number
 from rules_engine.report import StatusReport, status_report
 
 BEIJING = dt.timedelta(hours=8)
+# A whole ID number (the REST channel already keeps only its last six; other channels may not).
+FULL_ID_NUMBER = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
 DRAFT_INTENTS = {"start_renewal_draft", "start_cancellation_draft", "my_drafts", "withdraw_draft"}
 
 
@@ -78,6 +81,12 @@ class ActionPersonalAnswer(Action):
         return events + await answer_for(intent, person_id, dispatcher)
 
 
+def identity_in(text: str) -> tuple[str | None, str | None]:
+    """parse_identity, also when the whole ID number was typed: only its last six characters count."""
+    shortened = FULL_ID_NUMBER.sub(lambda match: f" {match.group(0)[-6:].upper()} ", normalise(text))
+    return parse_identity(shortened)
+
+
 def _beijing(moment: dt.datetime) -> str:
     return (moment + BEIJING).strftime("%H:%M")
 
@@ -90,7 +99,7 @@ class ActionIdentify(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
-        name, last6 = parse_identity(latest_text(tracker))
+        name, last6 = identity_in(latest_text(tracker))
         name = name or tracker.get_slot("candidate_name")
         last6 = last6 or tracker.get_slot("candidate_last6")
         if name and not last6:
