@@ -8,7 +8,7 @@ export RASA_TELEMETRY_ENABLED := false
 export ACTION_PORT ?= 5055
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTION_PORT)/webhook
 
-.PHONY: install run serve train test lint typecheck check lock clean eval
+.PHONY: install run serve train test lint typecheck check lock clean eval run-cluster stop-cluster
 RASA := $(VENV)/bin/rasa
 MODEL := models/qianjian.tar.gz
 TRAINING_FILES := config.yml domain.yml $(shell find data/nlu data/rules data/stories data/jieba data/spacy -type f 2>/dev/null)
@@ -36,6 +36,13 @@ run: install $(MODEL)
 	@$(PY) -m bot demo-login
 	$(PY) -m bot.serve
 
+# The production shape on this machine (Debian's postgresql, redis-server, nginx): runs in the background.
+run-cluster: install $(MODEL)
+	$(PY) -m bot.cluster start
+
+stop-cluster: install
+	$(PY) -m bot.cluster stop
+
 test: install $(MODEL)
 	$(RASA) data validate --fail-on-warnings
 	$(PY) -m pytest -n 2 --dist loadfile
@@ -59,6 +66,7 @@ clean:
 bench: install $(MODEL)
 	$(PY) -m evaluation.compare
 	$(PY) -m bench.load_bench
+	$(PY) -m bench.cluster_bench
 	$(PY) -m bench.registry_bench
 	$(PY) -m bench.engine_profile
 	$(PY) -m bench.report

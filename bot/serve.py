@@ -95,10 +95,13 @@ def stop_all(children: dict[str, subprocess.Popen[bytes]]) -> None:
             child.kill()
 
 
-def supervise(all_services: list[Service]) -> None:
-    children = {service.name: start(service) for service in all_services}
-    for name, child in children.items():
-        print(f"[serve] {name} 已启动（pid {child.pid}）", flush=True)
+def supervise(all_services: list[Service], started: dict[str, subprocess.Popen[bytes]] | None = None) -> None:
+    """Run every service until SIGINT/SIGTERM, restarting any that exits; `started` ones are already running."""
+    children = dict(started or {})
+    for service in all_services:
+        if service.name not in children:
+            children[service.name] = start(service)
+            print(f"[serve] {service.name} 已启动（pid {children[service.name].pid}）", flush=True)
     restarts = {service.name: 0 for service in all_services}
     due: dict[str, float] = {}
     stopping = False

@@ -1,0 +1,52 @@
+"""nginx in front: the public site (web + Rasa's REST webhook), and balancers for the Rasa and action replicas."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from bot.cluster.layout import LOOPBACK, Layout
+
+TEMPLATE = """\
+{user}worker_processes 1;
+pid {home}/nginx.pid;
+error_log {home}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  client_body_temp_path {home}/body; proxy_temp_path {home}/proxy; fastcgi_temp_path {home}/fastcgi;
+  uwsgi_temp_path {home}/uwsgi; scgi_temp_path {home}/scgi;
+  client_max_body_size 64k;
+  # A replica that refuses a connection is skipped for 5 s; its turns go to the others.
+  upstream rasa {{ {rasa} keepalive 32; }}
+  upstream actions {{ {actions} keepalive 32; }}
+  upstream web {{ server {loopback}:{web}; keepalive 16; }}
+  proxy_http_version 1.1;
+  proxy_set_header Connection "";
+  proxy_next_upstream error timeout;
+  proxy_connect_timeout 2s;
+  proxy_read_timeout 30s;
+  server {{
+    listen {loopback}:{public};
+    location /webhooks/ {{ proxy_pass http://rasa; }}
+    location / {{ proxy_pass http://web; proxy_set_header Host $host; proxy_set_header X-Forwarded-For $remote_addr; }}
+  }}
+  server {{ listen {loopback}:{rasa_balancer}; location / {{ proxy_pass http://rasa; }} }}
+  server {{ listen {loopback}:{action_balancer}; location / {{ proxy_pass http://actions; }} }}
+}}
+"""
+
+
+def _servers(ports: tuple[int, ...]) -> str:
+    return " ".join(f"server {LOOPBACK}:{port} max_fails=1 fail_timeout=5s;" for port in ports)
+
+
+def write_nginx_config(layout: Layout) -> Path:
+    home = layout.home / "nginx"
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "nginx.conf"
+    config.write_text(TEMPLATE.format(
+        user="user root;\n" if os.geteuid() == 0 else "", home=home, loopback=LOOPBACK, public=layout.public,
+        rasa=_servers(layout.rasa), actions=_servers(layout.actions), web=layout.web,
+        rasa_balancer=layout.rasa_balancer, action_balancer=layout.action_balancer), encoding="utf-8")
+    return config
