@@ -109,10 +109,18 @@ class MixedUser(Conversation):
     """The soak test: questions, identification and drafts in one conversation, with a little think time."""
 
     wait_time = between(0.5, 1.5)
+    turns_per_conversation = 20  # people ask a few things and leave; the next visit is a new conversation
 
     def on_start(self) -> None:
         super().on_start()
+        self.turns = 0
         self.identify()
+
+    def say(self, text: str, name: str, expect: str | None = None) -> str:
+        self.turns += 1
+        if self.turns > self.turns_per_conversation:
+            self.on_start()
+        return super().say(text, name, expect)
 
     @task(3)
     def knowledge(self) -> None:
