@@ -70,6 +70,7 @@ bench: install $(MODEL)
 	$(PY) -m bench.registry_bench
 	$(PY) -m bench.engine_profile
 	$(PY) -m bench.report
+	$(PY) -m bench.sizing
 
 eval: install $(MODEL)
 	$(PY) -m evaluation.compare
