@@ -177,3 +177,28 @@ def test_no_full_id_number_was_stored_and_the_registry_is_unchanged(site: Site, 
     assert not re.search(r"[０-９]{6}", stored)  # nor its full-width digits
     _, still = rest(site, "rest-still-up", NORMAL_QUESTION)
     assert NORMAL_ANSWER in still
+
+
+def test_rasa_allows_no_other_origin(site: Site) -> None:
+    evil = {"Origin": "http://evil.example"}
+    url = f"{site.servers.rasa_url}/webhooks/rest/webhook"
+    preflight = requests.options(url, headers={**evil, "Access-Control-Request-Method": "POST"}, timeout=10)
+    posted = requests.post(url, json={"sender": "rest-cors", "message": NORMAL_QUESTION}, headers=evil, timeout=60)
+    for answer in (preflight, posted, requests.get(site.servers.rasa_url + "/", headers=evil, timeout=10)):
+        assert "Access-Control-Allow-Origin" not in answer.headers, answer.headers
+
+
+def test_bot_serve_starts_rasa_without_cors() -> None:
+    source = (MODEL.parents[1] / "bot" / "serve.py").read_text(encoding="utf-8")
+    assert '"--cors"' not in source and "'--cors'" not in source
+
+
+def test_streamed_replies_are_guarded_too(site: Site) -> None:
+    answer = requests.post(f"{site.servers.rasa_url}/webhooks/rest/webhook?stream=true", timeout=60,
+                           json={"sender": "rest-stream", "message": "王建国 520102198001011235"})
+    assert answer.ok and "520102198001011235" not in answer.text
+    import json
+
+    texts = [json.loads(line)["text"] for line in answer.text.splitlines() if line.strip()]
+    assert "只保留后六位" in texts[0] and any("已确认身份" in t for t in texts)
+    assert requests.get(f"{site.servers.rasa_url}/webhooks/rest/", timeout=10).json() == {"status": "ok"}
