@@ -1,17 +1,25 @@
-"""make eval: train the candidate NLU pipelines, score each on the held-out set, write docs/nlu.md.
+"""make eval: score our assistant and its baselines on the held-out set, side by side.
 
-The chosen pipeline is config.yml; config/pipelines/*.yml are the alternatives it is compared with.
+The chosen pipeline is config.yml; config/pipelines/*.yml are the alternatives it is compared with
+(rasa_init.yml is Baseline B, Rasa's default pipeline). An alternative is trained into models/eval/
+only when its model is missing or older than its config or a training file; otherwise it is reused.
+Baseline A (BM25 over the clauses) needs no training. Writes docs/nlu.md (NLU accuracy) and
+results/benchmarks/quality.md and quality.json (answer quality, evaluation/quality.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from evaluation.held_out import Scores, evaluate, held_out_examples
+from evaluation import quality
+from evaluation.held_out import Parsed, Scores, held_out_examples, parse_held_out, score
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "models" / "eval"
@@ -19,12 +27,14 @@ DOCS = ROOT / "docs"
 CHOSEN_MODEL = ROOT / "models" / "qianjian.tar.gz"
 ALTERNATIVES = {p.stem: p for p in sorted((ROOT / "config" / "pipelines").glob("*.yml"))}
 RESULTS = ROOT / "results" / "nlu"
+BENCHMARKS = ROOT / "results" / "benchmarks"
+TRAINING_INPUTS = [ROOT / "domain.yml", ROOT / "data" / "nlu", ROOT / "data" / "jieba", ROOT / "data" / "spacy"]
+SHOWN_NAMES = {"chosen (config.yml)": "Our assistant (config.yml)", "rasa_init": "Baseline B: rasa init + jieba",
+               "word_only": "word_only (jieba words only)"}
 
 
 def rasa_test_nlu(name: str, model: Path) -> dict[str, float]:
     """Rasa's own held-out evaluation (rasa test nlu): its reports and confusion matrix land in results/nlu/."""
-    import json
-
     out = RESULTS / name
     subprocess.run([str(Path(sys.executable).with_name("rasa")), "test", "nlu", "--model", str(model),
                     "--nlu", str(ROOT / "tests" / "nlu"), "--out", str(out)], cwd=ROOT, check=True)
@@ -34,12 +44,38 @@ def rasa_test_nlu(name: str, model: Path) -> dict[str, float]:
     return {"intent": float(intent.get("accuracy", 0.0)), "selector": float(selector.get("accuracy", 0.0))}
 
 
-def train_nlu(name: str, config: Path) -> tuple[Path, float | None]:
-    model_name = name
+def newest_input(config: Path, inputs: list[Path] = TRAINING_INPUTS) -> float:
+    """The latest modification time of the config and every training file."""
+    times = [config.stat().st_mtime]
+    for path in inputs:
+        files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()] if path.exists() else []
+        times += [p.stat().st_mtime for p in files]
+    return max(times)
+
+
+def is_fresh(model: Path, config: Path, inputs: list[Path] = TRAINING_INPUTS) -> bool:
+    return model.exists() and model.stat().st_mtime > newest_input(config, inputs)
+
+
+def train_nlu(name: str, config: Path) -> tuple[Path, float | None] | None:
+    """The model of an alternative pipeline: reused when newer than its inputs, trained otherwise.
+    The training time is kept next to the model (<name>.json), so a reused model still reports it.
+    With EVAL_NO_TRAINING=1 a missing or stale model is left out (None) instead of trained."""
+    model, record = OUT / f"{name}.tar.gz", OUT / f"{name}.json"
+    if is_fresh(model, config):
+        seconds = json.loads(record.read_text(encoding="utf-8")).get("seconds") if record.exists() else None
+        print(f"{name}: reusing {model.relative_to(ROOT)} (newer than its config and training data)")
+        return model, seconds
+    if os.environ.get("EVAL_NO_TRAINING") == "1":
+        print(f"{name}: no up-to-date model in {OUT.relative_to(ROOT)} and EVAL_NO_TRAINING=1: left out")
+        return None
     started = time.monotonic()
     subprocess.run([str(Path(sys.executable).with_name("rasa")), "train", "nlu", "--config", str(config),
-                    "--out", str(OUT), "--fixed-model-name", model_name], cwd=ROOT, check=True)
-    return OUT / f"{model_name}.tar.gz", time.monotonic() - started
+                    "--out", str(OUT), "--fixed-model-name", name], cwd=ROOT, check=True)
+    seconds = time.monotonic() - started
+    record.write_text(json.dumps({"seconds": round(seconds), "config": str(config.relative_to(ROOT))}) + "\n",
+                      encoding="utf-8")
+    return model, seconds
 
 
 def confusion_picture(scores: Scores, path: Path) -> None:
@@ -66,38 +102,77 @@ def confusion_picture(scores: Scores, path: Path) -> None:
     figure.savefig(path, dpi=120)
 
 
+def quiet_rasa() -> None:
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_logging_and_warnings(logging.WARNING)
+    configure_structlog(logging.WARNING)
+
+
+async def judged(name: str, model: Path, setting: quality.Setting) -> tuple[Scores, quality.Quality]:
+    parsed: list[Parsed] = await parse_held_out(model)
+    scores = score(parsed)
+    return scores, await quality.assistant_quality(SHOWN_NAMES.get(name, name), parsed, scores, setting)
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     DOCS.mkdir(exist_ok=True)
+    quiet_rasa()
     rows = []
     models: dict[str, tuple[Path, float | None]] = {"chosen (config.yml)": (CHOSEN_MODEL, None)}
+    left_out = []
     for name, config in ALTERNATIVES.items():
-        models[name] = train_nlu(name, config)
+        found = train_nlu(name, config)
+        if found is None:
+            left_out.append(name)
+        else:
+            models[name] = found
+    setting = quality.setting()
+    judged_systems: dict[str, quality.Quality] = {}
     chosen: Scores | None = None
     for name, (model, seconds) in models.items():
-        scores = asyncio.run(evaluate(model))
+        scores, answers = asyncio.run(judged(name, model, setting))
+        answers.training_seconds = seconds
+        answers.training_note = "by make train" if name.startswith("chosen") else "reused, time not recorded"
+        judged_systems[name] = answers
         rasa_scores = rasa_test_nlu(name.split(" ")[0], model)
-        rows.append((name, scores, rasa_scores, seconds))
+        rows.append((name, scores, answers, rasa_scores, seconds))
         chosen = chosen or scores
     assert chosen is not None
+    systems = [judged_systems["chosen (config.yml)"], quality.bm25_quality(setting),
+               *(q for name, q in judged_systems.items() if name == "rasa_init"),
+               *(q for name, q in judged_systems.items() if name not in ("chosen (config.yml)", "rasa_init"))]
+    answer_quality = quality.write(systems, setting, BENCHMARKS,
+                                   [SHOWN_NAMES.get(name, name) for name in left_out])
     confusion_picture(chosen, DOCS / "nlu-confusion.png")
     lines = ["# NLU: pipelines compared on the held-out set", "",
              f"{len(held_out_examples())} held-out utterances (tests/nlu/held_out_*.yml), never trained on. "
              "`rasa test nlu` columns come from Rasa's own reports (results/nlu/<pipeline>/).", "",
-             "| pipeline | intent accuracy | ResponseSelector accuracy | answer accuracy | rasa test nlu: intent "
-             "| rasa test nlu: ResponseSelector | NLU training time |",
-             "| --- | --- | --- | --- | --- | --- | --- |"]
-    for name, scores, rasa_scores, seconds in rows:
-        trained = "trained by make train" if seconds is None else f"{seconds:.0f} s"
+             "| pipeline | intent accuracy | ResponseSelector accuracy | intent and topic right | answer correctness "
+             "| rasa test nlu: intent | rasa test nlu: ResponseSelector | NLU training time |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for name, scores, answers, rasa_scores, seconds in rows:
+        trained = "trained by make train" if name.startswith("chosen") else (
+            "reused, time not recorded" if seconds is None else f"{seconds:.0f} s")
         lines.append(f"| {name} | {scores.intent_accuracy:.1%} | {scores.response_accuracy:.1%} | "
-                     f"{scores.full_accuracy:.1%} | {rasa_scores['intent']:.1%} | {rasa_scores['selector']:.1%} | "
-                     f"{trained} |")
-    lines += ["", "Answer accuracy: the intent is right and, for a knowledge question, the FAQ topic too.", "",
+                     f"{scores.full_accuracy:.1%} | {answers.correctness:.1%} | {rasa_scores['intent']:.1%} | "
+                     f"{rasa_scores['selector']:.1%} | {trained} |")
+    lines += [f"| {name} | not evaluated: no up-to-date model and EVAL_NO_TRAINING=1 | | | | | | |"
+              for name in left_out]
+    lines += ["", "Intent and topic right: the intent is right and, for a knowledge question, the FAQ topic too. "
+              "Answer correctness: the reply states the key fact and cites the right clause "
+              "(results/benchmarks/quality.md, with Baseline A, the BM25 retriever).", "",
               "![errors of the chosen pipeline](nlu-confusion.png)", "", "## Errors of the chosen pipeline", ""]
     lines += [f"- {e['text']} → {e['got']} (expected {e['expected']})" for e in chosen.errors] or ["- none"]
+    lines += ["", "## Replies of the chosen pipeline judged wrong", "",
+              *quality.errors_markdown(judged_systems["chosen (config.yml)"])]
     text = (DOCS / "nlu-why.md").read_text(encoding="utf-8") if (DOCS / "nlu-why.md").exists() else ""
     (DOCS / "nlu.md").write_text("\n".join(lines) + "\n\n" + text, encoding="utf-8")
     print("\n".join(lines[:7 + len(rows)]))
+    print()
+    print(answer_quality)
 
 
 if __name__ == "__main__":

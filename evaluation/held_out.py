@@ -66,18 +66,37 @@ class Scores:
 
 def predicted(parse: dict[str, Any]) -> tuple[str, str | None]:
     intent = str(parse.get("intent", {}).get("name"))
-    key = parse.get("response_selector", {}).get(RETRIEVAL, {}).get("response", {}).get("intent_response_key")
+    selector = parse.get("response_selector", {})
+    # A ResponseSelector trained without retrieval_intent (Rasa's default) reports under "default".
+    chosen = selector.get(RETRIEVAL) or selector.get("default") or {}
+    key = chosen.get("response", {}).get("intent_response_key")
     return intent, key
 
 
-async def evaluate(model: Path) -> Scores:
+@dataclass(frozen=True)
+class Parsed:
+    text: str
+    expected: str
+    parse: dict[str, Any]
+
+
+async def parse_held_out(model: Path) -> list[Parsed]:
+    """Every held-out example parsed in-process by the trained model."""
     from rasa.core.agent import Agent
 
     agent = Agent.load(str(model))
+    return [Parsed(text, expected, await agent.parse_message(text)) for text, expected in held_out_examples()]
+
+
+async def evaluate(model: Path) -> Scores:
+    return score(await parse_held_out(model))
+
+
+def score(parsed: list[Parsed]) -> Scores:
     scores = Scores()
-    for text, expected in held_out_examples():
-        parse = await agent.parse_message(text)
-        intent, key = predicted(parse)
+    for item in parsed:
+        text, expected = item.text, item.expected
+        intent, key = predicted(item.parse)
         base = expected.split("/", 1)[0]
         scores.total += 1
         intent_ok = intent == base
