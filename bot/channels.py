@@ -11,7 +11,8 @@ The URL stays /webhooks/rest/webhook. Before Rasa sees a message:
 - every full 18-character ID number (ASCII or full-width digits, in any mix, with a lower-case x, or
   written in groups with spaces or hyphens) is replaced by its last six characters: identification
   (actions/personal.py) needs only the name and those six, so the full number never reaches the
-  tracker store or the conversation history. String values in the metadata are treated the same;
+  tracker store or the conversation history. String values in the metadata are treated the same, and
+  metadata over MAX_METADATA_CHARS keeps only its token;
 - one conversation may have at most MAX_PENDING_PER_SENDER messages waiting at once; more get a
   Chinese "too fast" reply at once instead of queueing behind the conversation lock.
 """
@@ -36,12 +37,14 @@ from sanic.response import HTTPResponse, ResponseStream
 
 from bot.config import max_message_chars
 from bot.messages import say
+from bot.rasa_stores.tracker_store import storage_failed
 
 logger = logging.getLogger(__name__)
 
 MAX_SENDER_CHARS = 100
 MAX_PENDING_PER_SENDER = 5
 MAX_METADATA_DEPTH = 10
+MAX_METADATA_CHARS = 4000  # metadata is kept in the tracker with every message: a signed token fits easily
 ZERO_WIDTH_JOINER = "\u200d"  # kept: it holds emoji sequences together
 SEPARATORS = {"\u3000": " ", "\uff0d": "-", "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-"}
 # 17 digits and a check character, optionally in groups split by one space or hyphen, not part of a
@@ -95,6 +98,22 @@ def _scrub_metadata(value: Any, depth: int = 0) -> Any:
     if isinstance(value, list):
         return [_scrub_metadata(v, depth + 1) for v in value]
     return value
+
+
+def guarded_metadata(value: Any) -> dict[str, Any]:
+    """The metadata as kept: a JSON object, ID numbers shortened, at most MAX_METADATA_CHARS long
+    (else only a short string "token" survives, the one key the actions read)."""
+    if not isinstance(value, dict):
+        return {}
+    scrubbed: dict[str, Any] = _scrub_metadata(value)
+    try:
+        size = len(json.dumps(scrubbed, ensure_ascii=False))
+    except (TypeError, ValueError):
+        size = MAX_METADATA_CHARS + 1
+    if size <= MAX_METADATA_CHARS:
+        return scrubbed
+    token = scrubbed.get("token")
+    return {"token": token} if isinstance(token, str) and len(token) <= MAX_METADATA_CHARS else {}
 
 
 def _reply(text: str, sender: str | None = None) -> dict[str, Any]:
@@ -151,8 +170,7 @@ class GuardedRestInput(RestInput):  # type: ignore[misc]
             return response.json([_reply(say("channel", "empty"), sender)])
         text, shortened = shorten_id_numbers(text)
         notes = [_reply(say("channel", "id_number_shortened"), sender)] if shortened else []
-        metadata = body.get("metadata")
-        metadata = _scrub_metadata(metadata) if isinstance(metadata, dict) else {}
+        metadata = guarded_metadata(body.get("metadata"))
         if self.pending[sender] >= MAX_PENDING_PER_SENDER:
             return response.json([_reply(say("channel", "too_fast"), sender)])
         self.pending[sender] += 1
@@ -168,6 +186,8 @@ class GuardedRestInput(RestInput):  # type: ignore[misc]
                 return response.json([*notes, _reply(say("channel", "failed"), sender)])
             except Exception:
                 logger.exception("rest message failed (conversation %s)", sender)
+                return response.json([*notes, _reply(say("channel", "failed"), sender)])
+            if storage_failed(sender):  # answered without the conversation's state: not an answer
                 return response.json([*notes, _reply(say("channel", "failed"), sender)])
             messages = collector.messages or [_reply(say("channel", "no_reply"), sender)]
             return response.json(notes + messages)

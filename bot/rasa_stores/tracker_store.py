@@ -1,4 +1,9 @@
-"""Rasa's SQL tracker store on the registry's database, storing no full ID number."""
+"""Rasa's SQL tracker store on the registry's database, storing no full ID number.
+
+Rasa wraps every tracker store in a FailSafeTrackerStore that, when the database is gone, quietly answers from
+an empty in-memory conversation; the store therefore notes which conversations it failed, and the REST channel
+(bot.channels) turns such a turn into a clear apology instead of an answer without the conversation's state.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.action_failures import install as install_action_failure_apology
 from bot.config import settings
@@ -39,6 +45,17 @@ def _may_hold_id(text: str) -> bool:
     return sum(character.isdigit() for character in text) >= 17
 
 
+_failed_conversations: set[str] = set()
+
+
+def storage_failed(sender_id: str) -> bool:
+    """Whether reading or saving this conversation failed since the last call (and forget it)."""
+    if sender_id in _failed_conversations:
+        _failed_conversations.discard(sender_id)
+        return True
+    return False
+
+
 class RegistryTrackerStore(SQLTrackerStore):  # type: ignore[misc]
     """Conversations survive a restart of Rasa (and are shared by replicas) because they live in SQL."""
 
@@ -47,7 +64,28 @@ class RegistryTrackerStore(SQLTrackerStore):  # type: ignore[misc]
         install_action_failure_apology()
         super().__init__(domain=domain, host=host or tracker_store_url(), event_broker=event_broker, **kwargs)
 
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        try:
+            return await super().retrieve(sender_id)
+        except SQLAlchemyError:
+            _failed_conversations.add(sender_id)
+            raise
+
+    async def retrieve_full_tracker(self, sender_id: str) -> DialogueStateTracker | None:
+        try:
+            return await super().retrieve_full_tracker(sender_id)
+        except SQLAlchemyError:
+            _failed_conversations.add(sender_id)
+            raise
+
     async def save(self, tracker: DialogueStateTracker) -> None:
+        try:
+            await self._save_redacted(tracker)
+        except SQLAlchemyError:
+            _failed_conversations.add(tracker.sender_id)
+            raise
+
+    async def _save_redacted(self, tracker: DialogueStateTracker) -> None:
         # Rasa's own save, with each event's data redacted before it is written.
         await self.stream_events(tracker)
         with self.session_scope() as session:
