@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels import _scrub_metadata, clean_text, shorten_id_numbers
+from bot.channels import MAX_METADATA_CHARS, _scrub_metadata, clean_text, guarded_metadata, shorten_id_numbers
 from bot.config import MAX_MESSAGE_CHARS, max_message_chars
 
 FULL = "520102198001011235"
@@ -58,3 +58,11 @@ def test_the_limit_is_shared_and_overridable() -> None:
     assert max_message_chars({"MAX_MESSAGE_CHARS": "200"}) == 200
     assert max_message_chars({"MAX_MESSAGE_CHARS": "lots"}) == 500
     assert max_message_chars({"MAX_MESSAGE_CHARS": "-1"}) == 500
+
+
+def test_metadata_is_an_object_of_bounded_size() -> None:
+    assert guarded_metadata(["not", "an", "object"]) == {} and guarded_metadata(None) == {}
+    assert guarded_metadata({"token": "abc", "note": FULL}) == {"token": "abc", "note": "011235"}
+    huge = {"token": "abc", "padding": "x" * (MAX_METADATA_CHARS + 1)}
+    assert guarded_metadata(huge) == {"token": "abc"}
+    assert guarded_metadata({"padding": "x" * (MAX_METADATA_CHARS + 1)}) == {}
