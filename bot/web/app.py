@@ -54,7 +54,12 @@ def origin_allowed(request: Request, allowed: set[str]) -> bool:
     normal = _origin(origin)
     if normal in allowed:
         return True
-    return bool(normal) and urllib.parse.urlsplit(normal).netloc == (request.host or "").lower()
+    if not normal:
+        return False
+    host = (request.host or "").lower()
+    parts = urllib.parse.urlsplit(normal)
+    # A proxy that forwards Host without the port (nginx's $host) still names the same site.
+    return parts.netloc == host or (":" not in host.rsplit("]", 1)[-1] and parts.hostname == host)
 RASA_TIMEOUT_SECONDS = float(os.environ.get("RASA_TIMEOUT_SECONDS", "10"))
 
 

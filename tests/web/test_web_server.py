@@ -197,6 +197,22 @@ def test_allowed_origins_come_from_the_environment() -> None:
         "https://a.example.cn", "https://b.example.cn:8443"}
 
 
+def test_the_page_s_own_host_is_its_origin_also_behind_a_proxy() -> None:
+    from types import SimpleNamespace
+
+    from bot.web.app import origin_allowed
+
+    def allowed(origin: str | None, host: str) -> bool:
+        return origin_allowed(SimpleNamespace(headers={"origin": origin} if origin else {}, host=host), set())  # type: ignore[arg-type]
+
+    assert allowed(None, "anything:1")                                   # not a browser's cross-site call
+    assert allowed("http://jst.example.cn:8080", "jst.example.cn:8080")
+    assert allowed("http://localhost:8080", "localhost")                # nginx proxy_set_header Host $host
+    assert not allowed("http://evil.example", "localhost")
+    assert not allowed("http://localhost:9999", "localhost:8080")
+    assert not allowed("null", "localhost:8080")
+
+
 def test_chat_bodies_that_are_not_json_objects_get_a_chinese_answer(web: tuple[str, str]) -> None:
     base = web[0]
     for body in ("not json", "[1, 2]", '"text"', '{"sender": "s", "message": {"a": 1}}', '{"sender": "s"}'):
