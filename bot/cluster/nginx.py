@@ -29,7 +29,7 @@ http {{
   server {{
     listen {loopback}:{public};
     location /webhooks/ {{ proxy_pass http://rasa; }}
-    location / {{ proxy_pass http://web; proxy_set_header Host $host; proxy_set_header X-Forwarded-For $remote_addr; }}
+    location / {{ proxy_pass http://web; proxy_set_header Host $http_host; proxy_set_header X-Forwarded-For $remote_addr; }}
   }}
   server {{ listen {loopback}:{rasa_balancer}; location / {{ proxy_pass http://rasa; }} }}
   server {{ listen {loopback}:{action_balancer}; location / {{ proxy_pass http://actions; }} }}
