@@ -127,6 +127,19 @@ def test_replies_are_shown_as_text_never_as_html(site: tuple[str, StubRasa], pho
     assert page.locator(".bubble img").count() == 0
 
 
+def test_the_browser_keeps_no_whole_id_number(site: tuple[str, StubRasa], phone: object) -> None:
+    base, stub = site
+    page = phone  # type: ignore[assignment]
+    page.goto(base + "/")
+    before = len(stub.received)
+    page.fill("#input", "王建国 52010219800101123５")
+    page.press("#input", "Enter")
+    received_after(stub, before)
+    stored = page.evaluate("localStorage.getItem('qianjian-chat')")
+    assert "5201**********123５" in stored
+    assert "52010219800101123" not in stored
+
+
 def received_after(stub: StubRasa, count: int, timeout: float = 10.0) -> list[dict[str, object]]:
     """Wait until the stand-in Rasa has received more than `count` messages (the page posts asynchronously)."""
     deadline = time.monotonic() + timeout

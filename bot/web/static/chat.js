@@ -14,7 +14,15 @@
   token = token ? decodeURIComponent(token) : "";
   var lastShown = 0;
 
-  function save() { localStorage.setItem(KEY, JSON.stringify(state)); }
+  // What stays in this browser never holds a whole ID number (someone else may use the computer later).
+  var ID_NUMBER = /[0-9\uFF10-\uFF19]{17}[0-9\uFF10-\uFF19XxＸｘ]/g;
+  function masked(text) {
+    return String(text).replace(ID_NUMBER, function (id) { return id.slice(0, 4) + "**********" + id.slice(14); });
+  }
+  function save() {
+    state.history.forEach(function (entry) { entry.text = masked(entry.text); });
+    localStorage.setItem(KEY, JSON.stringify(state));
+  }
 
   function showTime(at) {
     if (at - lastShown < 5 * 60 * 1000) { return; }
