@@ -18,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from typing import Any
 import psutil
 import requests
 
+from bench.profile_servers import profile_under_load
 from bench.system import ROOT, Supervised, supervised
 from bot.db.migrate import upgrade_to_head
 from bot.demo_data import demo_records
@@ -190,13 +192,16 @@ def main(argv: list[str] | None = None) -> None:
         memory = resident_memory(system)
         scenarios = measure_scenarios(system, people, args.users, args.seconds, args.repeat, work)
         memory_after = resident_memory(system)
+        profile = profile_under_load(system, threading.Thread(target=run_locust, args=(
+            system, "PersonalUser", 10, args.seconds + 5, work, {"BENCH_PEOPLE": str(people)})), args.seconds, work)
         soak_result = soak(system, people, args.soak_users, args.soak_minutes, work, database_url) \
             if args.soak_minutes > 0 else None
         load_seconds = model_load_seconds(system)
     finally:
         system.stop()
     result = {"startup_seconds": startup, "model_load_seconds": load_seconds, "memory_after_warmup_mib": memory,
-              "memory_after_scenarios_mib": memory_after, "scenarios": scenarios, "soak": soak_result,
+              "memory_after_scenarios_mib": memory_after, "scenarios": scenarios, "profile": profile,
+              "soak": soak_result,
               "settings": vars(args), "records": args.records, "training_seconds": training_seconds()}
     (RESULTS / "load.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     from bench.load_report import write_load_report

@@ -100,6 +100,11 @@ def write_load_report(result: dict[str, Any]) -> str:
     trained = result.get("training_seconds")
     lines.append(f"| training time of the model (`make train`, last run on this machine) | "
                  f"{f'{trained:.0f} s' if trained else 'not recorded (the model was trained before timing existed)'} |")
+    for name, figures in (result.get("profile") or {}).items():
+        lines += ["", f"### Where the {name} server's time goes (py-spy, personal answers, 10 conversations)", "",
+                  f"{figures['samples']:,} samples; **{figures['ours_share']:.1%}** of them inside our code "
+                  "(bot/, actions/, rules_engine/). Functions most often at the top of the stack:", ""]
+        lines += [f"- {share:.1%} `{frame}`" for frame, share in figures["top"]]
     soak = result.get("soak")
     if soak:
         memory = soak["memory"]
