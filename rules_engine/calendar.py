@@ -13,9 +13,9 @@ ONE_DAY = dt.timedelta(days=1)
 def same_date_in_year(start: dt.date, year: int) -> dt.date:
     """The calendar date of `start` in `year`; 2月29日 becomes 3月1日 where that year has none,
     so that the day before it is 2月28日, as the conventions' examples require."""
-    # Only 2月29日 can fail to exist in another year.
+    # Only 2月29日 can fail to exist in another year. (dt.date(...) is the faster start.replace(year=...).)
     try:
-        return start.replace(year=year)
+        return dt.date(year, start.month, start.day)
     except ValueError:
         return dt.date(year, 2, 28) + ONE_DAY
 
@@ -33,7 +33,7 @@ def birthday_in_year(birth: dt.date, years: int) -> dt.date:
     """The birthday of the given age; a 2月29日 birthday in a non-leap year falls on 2月28日."""
     year = birth.year + years
     try:
-        return birth.replace(year=year)
+        return dt.date(year, birth.month, birth.day)
     except ValueError:
         return dt.date(year, 2, 28)
 

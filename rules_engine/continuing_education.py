@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from rules_engine.parameters import number
 from rules_engine.policy import cite, implements
-from rules_engine.record import CourseHours, Record, Registration
+from rules_engine.record import Record, Registration
 from rules_engine.trace import Decision, reason
 from rules_engine.vocabulary import CATEGORY, STATUS
 
@@ -24,7 +24,7 @@ class HoursRequirement:
         return self.compulsory + self.elective
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HoursStanding:
     requirement: HoursRequirement
     period_start: dt.date | None
@@ -46,7 +46,10 @@ class HoursStanding:
 
     @property
     def met(self) -> bool:
-        return self.shortfall == 0
+        # The same as shortfall == 0: each category's shortfall is 0 exactly when its hours are done.
+        requirement = self.requirement
+        return (self.completed_compulsory >= requirement.compulsory
+                and self.completed_elective >= requirement.elective)
 
 
 HOURS_PER_SPECIALTY = cite(
@@ -91,8 +94,22 @@ def current_period_start(registrations: tuple[Registration, ...]) -> dt.date | N
     return min((r.valid_from for r in registrations), default=None)
 
 
-def _counts(course: CourseHours, start: dt.date, as_of: dt.date) -> bool:
-    return start <= course.completed_on <= as_of
+def _completed(record: Record, start: dt.date | None, as_of: dt.date) -> tuple[int, float, float]:
+    """How many courses fall from `start` to `as_of`, and their compulsory and elective hours
+    (each summed from 0 in record order, as sum() would)."""
+    counted = 0
+    compulsory: float = 0
+    elective: float = 0
+    if start is not None:
+        compulsory_category, elective_category = CATEGORY.compulsory, CATEGORY.elective
+        for course in record.continuing_education:
+            if start <= course.completed_on <= as_of:
+                counted += 1
+                if course.category == compulsory_category:
+                    compulsory += course.hours
+                elif course.category == elective_category:
+                    elective += course.hours
+    return counted, compulsory, elective
 
 
 @implements(EACH_PERIOD)
@@ -102,17 +119,13 @@ def continuing_education_standing(record: Record, as_of: dt.date) -> Decision[Ho
     registrations = counted_registrations(record)
     requirement = continuing_education_requirement(len(registrations))
     start = current_period_start(registrations)
-    counted = [c for c in record.continuing_education if start is not None and _counts(c, start, as_of)]
-    standing = HoursStanding(
-        requirement.outcome,
-        start,
-        sum(c.hours for c in counted if c.category == CATEGORY.compulsory),
-        sum(c.hours for c in counted if c.category == CATEGORY.elective),
-    )
-    return Decision(standing, (
+    counted, compulsory, elective = _completed(record, start, as_of)
+    standing = HoursStanding(requirement.outcome, start, compulsory, elective)
+    excluded = len(record.continuing_education) - counted
+    return Decision(standing, lambda: (
         *requirement.reasons,
         reason("hours_inside_period", start is not None, citation, period_start=start, as_of=as_of,
-               counted_records=len(counted), excluded_records=len(record.continuing_education) - len(counted)),
+               counted_records=counted, excluded_records=excluded),
         reason("compulsory_met", standing.compulsory_shortfall == 0, citation,
                completed=standing.completed_compulsory, required=standing.requirement.compulsory),
         reason("elective_met", standing.elective_shortfall == 0, citation,

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from rules_engine.calendar import period_end
-from rules_engine.parameters import number
+from rules_engine.parameters import Parameter, number
 from rules_engine.policy import cite, implements
 from rules_engine.record import Qualification, Registration
 from rules_engine.trace import Decision, reason
@@ -18,23 +18,27 @@ ADDITION_LATE_NEEDS_HOURS = cite(
 ADDITION_KEEPS_END_DATE = cite("五（一）3", "准予增项注册后，原专业注册有效截止日期保持不变")
 
 
+INITIAL_YEARS = number("initial_registration_window_years")
+ADDITION_YEARS = number("addition_unregistered_limit_years")
+
+
 @dataclass(frozen=True)
 class RegistrationWindow:
     deadline: dt.date
     needs_continuing_education_first: bool
 
 
-def _window(qualification: Qualification, as_of: dt.date, years_parameter: str) -> RegistrationWindow:
-    deadline = period_end(qualification.issued_on, number(years_parameter).value)
+def _window(qualification: Qualification, as_of: dt.date, years: Parameter[int]) -> RegistrationWindow:
+    deadline = period_end(qualification.issued_on, years.value)
     return RegistrationWindow(deadline, as_of > deadline)
 
 
 @implements(WITHIN_THREE_YEARS)
 def initial_registration_deadline(qualification: Qualification, as_of: dt.date) -> Decision[RegistrationWindow]:
     """Last day of the 3 years from the issue date; after it, continuing education comes first."""
-    window = _window(qualification, as_of, "initial_registration_window_years")
+    window = _window(qualification, as_of, INITIAL_YEARS)
     deadline, late = window.deadline, window.needs_continuing_education_first
-    return Decision(window, (
+    return Decision(window, lambda: (
         reason("within_three_years_of_issue", not late, WITHIN_THREE_YEARS,
                issued_on=qualification.issued_on, deadline=deadline, as_of=as_of),
         reason("continuing_education_first", late, LATE_NEEDS_HOURS, specialty=qualification.specialty),
@@ -44,9 +48,9 @@ def initial_registration_deadline(qualification: Qualification, as_of: dt.date) 
 @implements(ADDITION_LATE_NEEDS_HOURS)
 def addition_registration_limit(qualification: Qualification, as_of: dt.date) -> Decision[RegistrationWindow]:
     """增项: more than 3 years unregistered means the added specialty's hours come first."""
-    window = _window(qualification, as_of, "addition_unregistered_limit_years")
+    window = _window(qualification, as_of, ADDITION_YEARS)
     deadline, late = window.deadline, window.needs_continuing_education_first
-    return Decision(window, (
+    return Decision(window, lambda: (
         reason("added_qualification_within_three_years", not late, ADDITION_LATE_NEEDS_HOURS,
                issued_on=qualification.issued_on, deadline=deadline, as_of=as_of),
     ))

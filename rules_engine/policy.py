@@ -42,15 +42,26 @@ class Citation:
 
     def label(self) -> str:
         """How an answer names the clause: 黔建建通〔2023〕55号 第五条（一）2."""
-        if self.document == NOTICE:
-            top = self.clause[: len(self.clause) - len(self.clause.lstrip(TOP_LEVEL_NUMERALS))]
-            return f"{NOTICE} 第{top}条{self.clause[len(top):]}" if top else f"{NOTICE} {self.clause}"
-        if self.document.startswith("《"):
-            return f"{self.document}{self.clause}"
-        return self.document if self.clause == WHOLE_DOCUMENT else f"{self.document}（{self.clause}）"
+        return _label(self.document, self.clause)
 
     def basis_line(self) -> str:
-        return f"依据：{self.label()}"
+        return _basis_line(self.document, self.clause)
+
+
+# Citations are a few hundred constants, and every finding of every report names one.
+@lru_cache(maxsize=1024)
+def _label(document: str, clause_id: str) -> str:
+    if document == NOTICE:
+        top = clause_id[: len(clause_id) - len(clause_id.lstrip(TOP_LEVEL_NUMERALS))]
+        return f"{NOTICE} 第{top}条{clause_id[len(top):]}" if top else f"{NOTICE} {clause_id}"
+    if document.startswith("《"):
+        return f"{document}{clause_id}"
+    return document if clause_id == WHOLE_DOCUMENT else f"{document}（{clause_id}）"
+
+
+@lru_cache(maxsize=1024)
+def _basis_line(document: str, clause_id: str) -> str:
+    return f"依据：{_label(document, clause_id)}"
 
 
 class CitationError(ValueError):

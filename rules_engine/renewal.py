@@ -22,7 +22,13 @@ LAPSES_UNRENEWED = cite("第十六条", "注册有效期满且未延续注册的
 LAPSES_OVER_65 = cite("第十六条", "年龄超过65周岁的", "《注册建造师管理规定》")
 
 
-# Pure functions of frozen values: the report asks the same question several times per record.
+# The notice's numbers, read once from data/policy/parameters.yml.
+LEAD_DAYS = number("renewal_lead_days")
+PERIOD_YEARS = number("renewal_period_years")
+AGE_CAP_YEARS = number("renewal_age_cap_years")
+
+# renewal_apply_by depends on the end date alone, and thousands of registrations share a few
+# thousand end dates; the other rules are cheaper to compute than to look up.
 CACHE_SIZE = 4096
 
 
@@ -30,34 +36,35 @@ CACHE_SIZE = 4096
 @lru_cache(maxsize=CACHE_SIZE)
 def renewal_apply_by(valid_until: dt.date) -> Decision[dt.date]:
     """The last day to apply: valid_until − 30 days."""
-    lead = number("renewal_lead_days")
-    apply_by = days_before(valid_until, lead.value)
+    lead = LEAD_DAYS.value
+    apply_by = days_before(valid_until, lead)
     return Decision(apply_by, (
         reason("apply_by_is_valid_until_minus_lead", True, APPLY_BEFORE_EXPIRY,
-               valid_until=valid_until, lead_days=lead.value, apply_by=apply_by),
+               valid_until=valid_until, lead_days=lead, apply_by=apply_by),
     ))
 
 
 @implements(CAPPED_AT_65)
-@lru_cache(maxsize=CACHE_SIZE)
 def sixty_fifth_birthday(birth_date: dt.date) -> dt.date:
     """至65周岁当日: the 65th birthday (2月28日 for a 2月29日 birth in a non-leap year)."""
-    return birthday_in_year(birth_date, number("renewal_age_cap_years").value)
+    return birthday_in_year(birth_date, AGE_CAP_YEARS.value)
 
 
 @implements(PERIOD_STARTS_ON_APPROVAL)
-@lru_cache(maxsize=CACHE_SIZE)
 def renewal_new_valid_until(approved_on: dt.date, birth_date: dt.date) -> Decision[dt.date | None]:
     """The end of a period granted on `approved_on`: 3 years, or the 65th birthday if sooner.
 
     None when the person is already 65 on the approval date: no period can be granted.
     """
-    uncapped = period_end(approved_on, number("renewal_period_years").value)
-    birthday = sixty_fifth_birthday(birth_date)
+    return _new_valid_until(approved_on, sixty_fifth_birthday(birth_date))
+
+
+def _new_valid_until(approved_on: dt.date, birthday: dt.date) -> Decision[dt.date | None]:
+    uncapped = period_end(approved_on, PERIOD_YEARS.value)
     already_65 = approved_on >= birthday
     capped = birthday <= uncapped
     outcome = None if already_65 else (birthday if capped else uncapped)
-    return Decision(outcome, (
+    return Decision(outcome, lambda: (
         reason("period_runs_from_approval", True, PERIOD_STARTS_ON_APPROVAL,
                approved_on=approved_on, uncapped_end=uncapped),
         reason("sixty_fifth_birthday_within_period", capped, CAPPED_AT_65,
@@ -68,14 +75,14 @@ def renewal_new_valid_until(approved_on: dt.date, birth_date: dt.date) -> Decisi
 
 
 @implements(LAPSES_UNRENEWED)
-@lru_cache(maxsize=CACHE_SIZE)
 def registration_status(registration: Registration, as_of: dt.date) -> Decision[str]:
     """The status on `as_of`: a 有效 registration whose period has ended is 已过期."""
-    expired = registration.status == STATUS.valid and registration.valid_until < as_of
-    outcome = STATUS.expired if expired else registration.status
-    return Decision(outcome, (
-        reason("period_not_ended", registration.valid_until >= as_of, LAPSES_UNRENEWED,
-               stored_status=registration.status, valid_until=registration.valid_until, as_of=as_of),
+    stored, valid_until = registration.status, registration.valid_until
+    expired = stored == STATUS.valid and valid_until < as_of
+    outcome = STATUS.expired if expired else stored
+    return Decision(outcome, lambda: (
+        reason("period_not_ended", valid_until >= as_of, LAPSES_UNRENEWED,
+               stored_status=stored, valid_until=valid_until, as_of=as_of),
     ))
 
 
@@ -83,16 +90,31 @@ def registration_status(registration: Registration, as_of: dt.date) -> Decision[
 def renewal_eligibility(registration: Registration, birth_date: dt.date, hours: HoursStanding,
                         as_of: dt.date) -> Decision[bool]:
     """Could a renewal applied for on `as_of` be approved?"""
+    return _eligibility(registration, hours, as_of, registration_status(registration, as_of).outcome,
+                        renewal_apply_by(registration.valid_until).outcome, sixty_fifth_birthday(birth_date))
+
+
+def _eligibility(registration: Registration, hours: HoursStanding, as_of: dt.date, status: str,
+                 apply_by: dt.date, birthday: dt.date) -> Decision[bool]:
+    valid = status == STATUS.valid
+    in_time = as_of <= apply_by
+    met = hours.met
+    under_65 = as_of < birthday
+    return Decision(valid and in_time and met and under_65, lambda: (
+        reason("registration_valid", valid, LAPSES_UNRENEWED,
+               status=status, valid_until=registration.valid_until),
+        reason("applied_by_deadline", in_time, APPLY_BEFORE_EXPIRY, as_of=as_of, apply_by=apply_by),
+        reason("continuing_education_met", met, HOURS_REQUIRED,
+               shortfall=hours.shortfall, required=hours.requirement.total),
+        reason("under_65", under_65, LAPSES_OVER_65, as_of=as_of, sixty_fifth_birthday=birthday),
+    ))
+
+
+def renewal_decisions(registration: Registration, birthday: dt.date, hours: HoursStanding, as_of: dt.date
+                      ) -> tuple[Decision[str], Decision[dt.date], Decision[bool], Decision[dt.date | None]]:
+    """registration_status, renewal_apply_by, renewal_eligibility and renewal_new_valid_until of one
+    registration, as the status report asks for them, with the 65th birthday worked out once."""
     status = registration_status(registration, as_of)
     apply_by = renewal_apply_by(registration.valid_until)
-    birthday = sixty_fifth_birthday(birth_date)
-    checks = (
-        reason("registration_valid", status.outcome == STATUS.valid, LAPSES_UNRENEWED,
-               status=status.outcome, valid_until=registration.valid_until),
-        reason("applied_by_deadline", as_of <= apply_by.outcome, APPLY_BEFORE_EXPIRY,
-               as_of=as_of, apply_by=apply_by.outcome),
-        reason("continuing_education_met", hours.met, HOURS_REQUIRED,
-               shortfall=hours.shortfall, required=hours.requirement.total),
-        reason("under_65", as_of < birthday, LAPSES_OVER_65, as_of=as_of, sixty_fifth_birthday=birthday),
-    )
-    return Decision(all(check.holds for check in checks), checks)
+    return (status, apply_by, _eligibility(registration, hours, as_of, status.outcome, apply_by.outcome, birthday),
+            _new_valid_until(as_of, birthday))

@@ -12,7 +12,13 @@ from rules_engine.certificates import PaperAction, paper_certificate_standing
 from rules_engine.continuing_education import HoursStanding, continuing_education_standing
 from rules_engine.facts import fact
 from rules_engine.identity import mask_id_number
-from rules_engine.initial_registration import addition_registration_limit, initial_registration_deadline
+from rules_engine.initial_registration import (
+    ADDITION_YEARS,
+    INITIAL_YEARS,
+    RegistrationWindow,
+    addition_registration_limit,
+    initial_registration_deadline,
+)
 from rules_engine.messages import section, text
 from rules_engine.parameters import day, number
 from rules_engine.policy import Citation
@@ -20,11 +26,11 @@ from rules_engine.procedure import InsuranceCheck, social_insurance_check
 from rules_engine.record import Qualification, Record, Registration
 from rules_engine.registration_kinds import REREGISTRATION, employer_may_register
 from rules_engine.renewal import (
+    AGE_CAP_YEARS,
     APPLY_BEFORE_EXPIRY,
-    registration_status,
-    renewal_apply_by,
-    renewal_eligibility,
-    renewal_new_valid_until,
+    LEAD_DAYS,
+    PERIOD_YEARS,
+    renewal_decisions,
     sixty_fifth_birthday,
 )
 from rules_engine.trace import Decision, Reason
@@ -64,8 +70,16 @@ class Finding:
                 "document": self.citation.document, "basis": self.citation.basis_line()}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SpecialtyStatus:
+    """One specialty on the day asked about.
+
+    The outcomes are worked out when the report is made; the reasons behind them when first
+    read, by the same rules from the same inputs (kept below). The rules are pure, so the trace
+    is the one the outcomes came from, and a roster of thousands that reads outcomes only never
+    builds it.
+    """
+
     specialty: str
     registration_status: str
     valid_until: dt.date | None
@@ -78,18 +92,64 @@ class SpecialtyStatus:
     kind: str | None = None
     valid_from: dt.date | None = None
     qualification_issued_on: dt.date | None = None
-    reasons: tuple[Reason, ...] = ()
+    # What the entry was worked out from: its registration or qualification, and the report's inputs.
+    source: Registration | Qualification | None = field(default=None, repr=False, compare=False)
+    record: Record | None = field(default=None, repr=False, compare=False)
+    as_of: dt.date | None = field(default=None, repr=False, compare=False)
+    hours: HoursStanding | None = field(default=None, repr=False, compare=False)
+    _decisions: tuple[Decision[Any], ...] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def decisions(self) -> tuple[Decision[Any], ...]:
+        """For a registration: its status, apply-by date, eligibility and new end date; for an
+        unregistered qualification: its registration window."""
+        made = self._decisions
+        if made is None:
+            if self.source is None or self.record is None or self.as_of is None or self.hours is None:
+                return ()
+            made = _decisions(self.source, self.record, self.as_of, self.hours,
+                              _has_valid_registration(self.record))
+            object.__setattr__(self, "_decisions", made)
+        return made
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        return tuple(r for decision in self.decisions for r in decision.reasons)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StatusReport:
+    """Everything about one person on one day. The findings and the hours trace, with their
+    wording and citations, are worked out when first read (see SpecialtyStatus)."""
+
     as_of: dt.date
     record: Record
     age_65_on: dt.date
     specialties: tuple[SpecialtyStatus, ...]
     hours: HoursStanding
-    findings: tuple[Finding, ...]
-    reasons: tuple[Reason, ...] = field(default=())
+    _findings: tuple[Finding, ...] | None = field(default=None, init=False, repr=False, compare=False)
+    _hours_decision: Decision[HoursStanding] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        made = self._findings
+        if made is None:
+            made = _findings(self)
+            object.__setattr__(self, "_findings", made)
+        return made
+
+    @property
+    def hours_decision(self) -> Decision[HoursStanding]:
+        made = self._hours_decision
+        if made is None:
+            made = continuing_education_standing(self.record, self.as_of)
+            object.__setattr__(self, "_hours_decision", made)
+        return made
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        """The trace of the continuing-education standing."""
+        return self.hours_decision.reasons
 
     def specialty(self, name: str) -> SpecialtyStatus | None:
         return next((s for s in self.specialties if s.specialty == name), None)
@@ -99,17 +159,26 @@ def _say(key: str, **values: object) -> Sentence:
     return Sentence(key, tuple(values.items()))
 
 
-def _registered(registration: Registration, record: Record, hours: HoursStanding, as_of: dt.date,
-                findings: list[Finding]) -> SpecialtyStatus:
-    status = registration_status(registration, as_of)
-    apply_by = renewal_apply_by(registration.valid_until)
-    eligible = renewal_eligibility(registration, record.birth_date, hours, as_of)
-    new_until = renewal_new_valid_until(as_of, record.birth_date)
-    lead = number("renewal_lead_days").value
-    name = registration.specialty
+def _has_valid_registration(record: Record) -> bool:
+    valid = STATUS.valid
+    return any(r.status == valid for r in record.registrations)
+
+
+def _decisions(source: Registration | Qualification, record: Record, as_of: dt.date, hours: HoursStanding,
+               has_valid_registration: bool) -> tuple[Decision[Any], ...]:
+    if isinstance(source, Registration):
+        return renewal_decisions(source, sixty_fifth_birthday(record.birth_date), hours, as_of)
+    rule = addition_registration_limit if has_valid_registration else initial_registration_deadline
+    return (rule(source, as_of),)
+
+
+def _registered_findings(entry: SpecialtyStatus, as_of: dt.date, findings: list[Finding]) -> None:
+    status, apply_by, eligible, new_until = entry.decisions
+    lead = LEAD_DAYS.value
+    name = entry.specialty
     if status.outcome == STATUS.valid:
         key = "registration_valid" if as_of <= apply_by.outcome else "renewal_window_passed"
-        findings.append(Finding("renewal", _say(key, specialty=name, valid_until=registration.valid_until,
+        findings.append(Finding("renewal", _say(key, specialty=name, valid_until=entry.valid_until,
                                                 apply_by=apply_by.outcome, lead_days=lead),
                                 APPLY_BEFORE_EXPIRY))
         blocker = eligible.first_failure()
@@ -123,8 +192,8 @@ def _registered(registration: Registration, record: Record, hours: HoursStanding
         capped = new_until.reason_for("sixty_fifth_birthday_within_period")
         if capped.holds and new_until.outcome is not None:
             findings.append(Finding("age_cap", _say(
-                "renewal_capped", age=number("renewal_age_cap_years").value,
-                years=number("renewal_period_years").value, birthday=new_until.outcome), capped.citation))
+                "renewal_capped", age=AGE_CAP_YEARS.value,
+                years=PERIOD_YEARS.value, birthday=new_until.outcome), capped.citation))
     else:
         if status.outcome == STATUS.expired:
             findings.append(Finding("renewal", _say("renewal_missed", specialty=name, lead_days=lead,
@@ -132,22 +201,8 @@ def _registered(registration: Registration, record: Record, hours: HoursStanding
         topic_key = {STATUS.expired: "registration_expired", STATUS.cancelled: "registration_cancelled",
                      STATUS.lapsed: "registration_lapsed", STATUS.abnormal: "registration_abnormal"}
         findings.append(Finding("registration_status", _say(topic_key[status.outcome], specialty=name,
-                                                            valid_until=registration.valid_until),
+                                                            valid_until=entry.valid_until),
                                 _status_citation(status.outcome, status)))
-    return SpecialtyStatus(
-        specialty=name,
-        registration_status=status.outcome,
-        valid_until=registration.valid_until,
-        renewal_apply_by=apply_by.outcome,
-        renewal_eligible=eligible.outcome,
-        renewal_new_valid_until=new_until.outcome,
-        initial_registration_deadline=None,
-        needs_ce_before_registering=False,
-        registration_no=registration.registration_no,
-        kind=registration.kind,
-        valid_from=registration.valid_from,
-        reasons=status.reasons + apply_by.reasons + eligible.reasons + new_until.reasons,
-    )
 
 
 def _status_citation(status: str, decision: Decision[str]) -> Citation:
@@ -172,36 +227,21 @@ def _blocking(eligible: Decision[bool]) -> str:
     texts = section("blocking_reasons")
     facts: dict[str, object] = {name: value for r in eligible.reasons for name, value in r.facts}
     apply_by = facts["apply_by"]
-    values = {**facts, "age": number("renewal_age_cap_years").value,
+    values = {**facts, "age": AGE_CAP_YEARS.value,
               "apply_by": chinese_date(apply_by) if isinstance(apply_by, dt.date) else apply_by,
               "shortfall": shown(facts["shortfall"])}
     return "；".join(texts[r.check].format(**values) for r in eligible.reasons if not r.holds)
 
 
-def _unregistered(qualification: Qualification, has_registration: bool, as_of: dt.date,
-                  findings: list[Finding]) -> SpecialtyStatus:
-    rule = addition_registration_limit if has_registration else initial_registration_deadline
-    window = rule(qualification, as_of)
-    years = number("addition_unregistered_limit_years" if has_registration
-                   else "initial_registration_window_years").value
+def _unregistered_findings(entry: SpecialtyStatus, has_registration: bool, findings: list[Finding]) -> None:
+    window: Decision[RegistrationWindow] = entry.decisions[0]
+    years = (ADDITION_YEARS if has_registration else INITIAL_YEARS).value
     prefix = "addition" if has_registration else "initial"
     key = f"{prefix}_late" if window.outcome.needs_continuing_education_first else f"{prefix}_open"
     findings.append(Finding("initial_registration" if not has_registration else "addition_registration",
-                            _say(key, specialty=qualification.specialty, issued_on=qualification.issued_on,
+                            _say(key, specialty=entry.specialty, issued_on=entry.qualification_issued_on,
                                  deadline=window.outcome.deadline, years=years),
                             window.reasons[0].citation))
-    return SpecialtyStatus(
-        specialty=qualification.specialty,
-        registration_status=STATUS.unregistered,
-        valid_until=None,
-        renewal_apply_by=None,
-        renewal_eligible=False,
-        renewal_new_valid_until=None,
-        initial_registration_deadline=window.outcome.deadline,
-        needs_ce_before_registering=window.outcome.needs_continuing_education_first,
-        qualification_issued_on=qualification.issued_on,
-        reasons=window.reasons,
-    )
 
 
 def _hours_finding(hours: Decision[HoursStanding]) -> Finding:
@@ -244,25 +284,59 @@ def _record_findings(record: Record, as_of: dt.date, birthday: dt.date, findings
         findings.append(Finding("employment", _say("no_employer"), employment.reasons[0].citation))
 
 
+def _findings(report: StatusReport) -> tuple[Finding, ...]:
+    """What the report says in words, in the order it has always said it: each registration,
+    each unregistered qualification, the hours, then the person's age, certificate, insurance and
+    employer."""
+    findings: list[Finding] = []
+    has_valid_registration = _has_valid_registration(report.record)
+    for entry in report.specialties:
+        if entry.registration_status == STATUS.unregistered:
+            _unregistered_findings(entry, has_valid_registration, findings)
+        else:
+            _registered_findings(entry, report.as_of, findings)
+    if report.record.registrations:
+        findings.append(_hours_finding(report.hours_decision))
+    _record_findings(report.record, report.as_of, report.age_65_on, findings)
+    return tuple(findings)
+
+
 def status_report(record: Record, as_of: dt.date) -> StatusReport:
     """Everything the helpdesk, the employer roster and the assistant say about one person."""
-    findings: list[Finding] = []
+    hours = continuing_education_standing(record, as_of).outcome
     birthday = sixty_fifth_birthday(record.birth_date)
-    hours = continuing_education_standing(record, as_of)
-    registered = {r.specialty for r in record.registrations}
-    has_valid_registration = any(r.status == STATUS.valid for r in record.registrations)
-    specialties = [_registered(r, record, hours.outcome, as_of, findings) for r in record.registrations]
-    seen = set(registered)
+    valid = STATUS.valid
+    has_valid_registration = False
+    seen = set()
+    specialties = []
+    for registration in record.registrations:
+        status, apply_by, eligible, new_until = renewal_decisions(registration, birthday, hours, as_of)
+        specialties.append(SpecialtyStatus(
+            specialty=registration.specialty, registration_status=status.outcome,
+            valid_until=registration.valid_until, renewal_apply_by=apply_by.outcome,
+            renewal_eligible=eligible.outcome, renewal_new_valid_until=new_until.outcome,
+            initial_registration_deadline=None, needs_ce_before_registering=False,
+            registration_no=registration.registration_no, kind=registration.kind, valid_from=registration.valid_from,
+            source=registration, record=record, as_of=as_of, hours=hours,
+        ))
+        seen.add(registration.specialty)
+        if registration.status == valid:
+            has_valid_registration = True
     for qualification in record.qualifications:
         if qualification.specialty in seen:
             continue
         seen.add(qualification.specialty)
-        specialties.append(_unregistered(qualification, has_valid_registration, as_of, findings))
-    if record.registrations:
-        findings.append(_hours_finding(hours))
-    _record_findings(record, as_of, birthday, findings)
-    return StatusReport(as_of, record, birthday, tuple(specialties), hours.outcome, tuple(findings),
-                        hours.reasons)
+        window: Decision[RegistrationWindow] = _decisions(qualification, record, as_of, hours,
+                                                          has_valid_registration)[0]
+        specialties.append(SpecialtyStatus(
+            specialty=qualification.specialty, registration_status=STATUS.unregistered, valid_until=None,
+            renewal_apply_by=None, renewal_eligible=False, renewal_new_valid_until=None,
+            initial_registration_deadline=window.outcome.deadline,
+            needs_ce_before_registering=window.outcome.needs_continuing_education_first,
+            qualification_issued_on=qualification.issued_on,
+            source=qualification, record=record, as_of=as_of, hours=hours,
+        ))
+    return StatusReport(as_of, record, birthday, tuple(specialties), hours)
 
 
 def _iso(day_value: dt.date | None) -> str | None:

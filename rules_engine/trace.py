@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -21,16 +22,59 @@ class Reason:
 
     def fact_strings(self) -> dict[str, str]:
         """The facts as text; made only when someone reads the trace, not on every decision."""
-        return {name: _fact(value) for name, value in self.facts}
+        return {name: "null" if value is None else str(value) for name, value in self.facts}
 
     def fact_text(self) -> str:
         return ", ".join(f"{name}={value}" for name, value in self.fact_strings().items())
 
 
-@dataclass(frozen=True)
+_set = object.__setattr__
+
+
 class Decision(Generic[T]):
+    """An outcome and the reasons for it.
+
+    The reasons are a tuple, or a function that makes them: a rule states its checks beside its
+    outcome either way, but a roster of thousands, which reads outcomes only, does not pay for
+    building every trace. `reasons` always reads as the same tuple once made. Immutable, and equal
+    when outcome and reasons are equal, like the frozen dataclass it replaces.
+    """
+
+    __slots__ = ("_reasons", "outcome")
+
     outcome: T
-    reasons: tuple[Reason, ...]
+    # The reasons once made; until then, the function that makes them.
+    _reasons: tuple[Reason, ...] | Callable[[], tuple[Reason, ...]]
+
+    def __init__(self, outcome: T, reasons: tuple[Reason, ...] | Callable[[], tuple[Reason, ...]]) -> None:
+        _set(self, "outcome", outcome)
+        _set(self, "_reasons", reasons)
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        made = self._reasons
+        if type(made) is not tuple:
+            made = made()  # type: ignore[operator]
+            _set(self, "_reasons", made)
+        return made  # type: ignore[return-value]
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Decision)
+        return (self.outcome, self.reasons) == (other.outcome, other.reasons)
+
+    def __hash__(self) -> int:
+        return hash((self.outcome, self.reasons))
+
+    def __repr__(self) -> str:
+        return f"Decision(outcome={self.outcome!r}, reasons={self.reasons!r})"
 
     @property
     def citations(self) -> tuple[Citation, ...]:
@@ -55,7 +99,3 @@ class Decision(Generic[T]):
 
 def reason(check: str, holds: bool, citation: Citation, **facts: object) -> Reason:
     return Reason(check, bool(holds), tuple(facts.items()), citation)
-
-
-def _fact(value: object) -> str:
-    return "null" if value is None else str(value)
