@@ -68,7 +68,7 @@ bench: install $(MODEL)
 	$(PY) -m bench.load_bench
 	$(PY) -m bench.cluster_bench
 	$(PY) -m bench.registry_bench
-	$(PY) -m bench.engine_profile
+	$(PY) -m bench.engine_profile --full
 	$(PY) -m bench.report
 	$(PY) -m bench.sizing
 
