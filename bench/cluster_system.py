@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +43,17 @@ class RunningCluster:
             if wanted in command and " run " in command and "rasa" in command:
                 return process
         raise LookupError(wanted)
+
+    def wait_for_replica(self, index: int, seconds: float = 600) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(self.replica_url(index) + "/", timeout=2).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(1)
+        raise TimeoutError(f"replica {index + 1} not back in {seconds:.0f} s")
 
     def command(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, env=self.env, capture_output=True, text=True,

@@ -13,6 +13,7 @@ import itertools
 import json
 import os
 import random
+import re
 import threading
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ KNOWLEDGE_QUESTIONS = ["二建延续注册要提前多久申请", "注册了三�
                        "换单位了二建怎么办", "在哪个网站申请二建注册", "社保和单位不一致怎么办"]
 PERSONAL_QUESTIONS = ["我的注册什么时候到期", "我的继续教育学时够了吗", "我能不能延续注册"]
 WEBHOOK = "/webhooks/rest/webhook"
+DRAFT_REFERENCE = re.compile(r"[YZ]X-\d{4}-\d{6}")
 
 _people_lock = threading.Lock()
 _people: itertools.cycle[list[str]] | None = None
@@ -100,9 +102,9 @@ class DraftUser(Conversation):
     def draft(self) -> None:
         self.say("我要办延续注册", "d_draft_start", expect="联系电话")
         self.say("13800000000", "d_draft_phone", expect="确认保存")
-        saved = self.say("/affirm", "d_draft_confirm", expect="编号 ")
-        if "编号 " in saved:
-            confirmed_drafts.append({"sender": self.sender, "reference": saved.split("编号 ")[1][:14]})
+        saved = DRAFT_REFERENCE.search(self.say("/affirm", "d_draft_confirm", expect="X-"))
+        if saved:  # a new draft, or the person's open one updated
+            confirmed_drafts.append({"sender": self.sender, "reference": saved.group(0)})
 
 
 class MixedUser(Conversation):
@@ -118,20 +120,25 @@ class MixedUser(Conversation):
 
     def say(self, text: str, name: str, expect: str | None = None) -> str:
         self.turns += 1
-        if self.turns > self.turns_per_conversation:
-            self.on_start()
         return super().say(text, name, expect)
+
+    def next_visit_if_due(self) -> None:
+        if self.turns >= self.turns_per_conversation:
+            self.on_start()
 
     @task(3)
     def knowledge(self) -> None:
+        self.next_visit_if_due()
         KnowledgeUser.knowledge(self)  # type: ignore[arg-type]
 
     @task(3)
     def personal(self) -> None:
+        self.next_visit_if_due()
         PersonalUser.personal(self)  # type: ignore[arg-type]
 
     @task(1)
     def draft(self) -> None:
+        self.next_visit_if_due()
         DraftUser.draft(self)  # type: ignore[arg-type]
 
 

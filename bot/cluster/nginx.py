@@ -17,7 +17,7 @@ http {{
   client_body_temp_path {home}/body; proxy_temp_path {home}/proxy; fastcgi_temp_path {home}/fastcgi;
   uwsgi_temp_path {home}/uwsgi; scgi_temp_path {home}/scgi;
   client_max_body_size 64k;
-  # A replica that refuses a connection is skipped for 5 s; its turns go to the others.
+  # A replica that fails three times in 5 s is skipped for 5 s; its turns go to the others.
   upstream rasa {{ {rasa} keepalive 32; }}
   upstream actions {{ {actions} keepalive 32; }}
   upstream web {{ server {loopback}:{web}; keepalive 16; }}
@@ -25,11 +25,13 @@ http {{
   proxy_set_header Connection "";
   proxy_next_upstream error timeout;
   proxy_connect_timeout 2s;
-  proxy_read_timeout 30s;
+  proxy_read_timeout 60s;
   server {{
     listen {loopback}:{public};
     location /webhooks/ {{ proxy_pass http://rasa; }}
-    location / {{ proxy_pass http://web; proxy_set_header Host $http_host; proxy_set_header X-Forwarded-For $remote_addr; }}
+    location / {{
+      proxy_pass http://web; proxy_set_header Host $http_host; proxy_set_header X-Forwarded-For $remote_addr;
+    }}
   }}
   server {{ listen {loopback}:{rasa_balancer}; location / {{ proxy_pass http://rasa; }} }}
   server {{ listen {loopback}:{action_balancer}; location / {{ proxy_pass http://actions; }} }}
@@ -38,7 +40,7 @@ http {{
 
 
 def _servers(ports: tuple[int, ...]) -> str:
-    return " ".join(f"server {LOOPBACK}:{port} max_fails=1 fail_timeout=5s;" for port in ports)
+    return " ".join(f"server {LOOPBACK}:{port} max_fails=3 fail_timeout=5s;" for port in ports)
 
 
 def write_nginx_config(layout: Layout) -> Path:

@@ -66,6 +66,7 @@ def test_a_replica_killed_mid_conversation_the_other_goes_on(cluster: RunningClu
     cluster.replica(0).kill()
     answers = [cluster.say(sender, "我的注册什么时候到期") for _ in range(4)]  # nginx sends all to the survivor
     assert all("2026年2月28日" in answer for answer in answers), answers
+    cluster.wait_for_replica(0)  # the supervisor starts it again; the next test wants both
 
 
 def test_fifty_concurrent_conversations_lose_no_draft(cluster: RunningCluster) -> None:
