@@ -102,8 +102,10 @@ def write_load_report(result: dict[str, Any]) -> str:
                  f"{f'{trained:.0f} s' if trained else 'not recorded (the model was trained before timing existed)'} |")
     for name, figures in (result.get("profile") or {}).items():
         lines += ["", f"### Where the {name} server's time goes (py-spy, personal answers, 10 conversations)", "",
-                  f"{figures['samples']:,} samples; **{figures['ours_share']:.1%}** of them inside our code "
-                  "(bot/, actions/, rules_engine/). Functions most often at the top of the stack:", ""]
+                  f"{figures['samples']:,} busy samples; **{figures['ours_share']:.1%}** of them in our own code "
+                  "(bot/, actions/, rules_engine/ as the innermost frame). By package: "
+                  + ", ".join(f"{name} {share:.0%}" for name, share in figures.get("packages", [])) + ".",
+                  "", "Innermost functions with most samples:", ""]
         lines += [f"- {share:.1%} `{frame}`" for frame, share in figures["top"]]
     soak = result.get("soak")
     if soak:

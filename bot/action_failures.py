@@ -3,7 +3,7 @@
 Rasa 3.6 logs a failed remote action and drops its events, so the user would see nothing (or a misleading
 fallback). `install()` makes a failed call to the action server (connection refused, error status, or no
 answer within ACTION_TIMEOUT_SECONDS) answer with the apology and wait for the next message instead.
-Installed by Rasa-side plugins that are always loaded (the REST channel and the tracker store).
+Installed by bot.rasa_runtime.
 """
 
 from __future__ import annotations

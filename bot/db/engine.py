@@ -16,12 +16,12 @@ def make_engine(url: str) -> Engine:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, future=True, connect_args={"check_same_thread": False, "timeout": 30})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", sqlite_pragmas)
         return engine
     return create_engine(url, future=True, pool_pre_ping=True)
 
 
-def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+def sqlite_pragmas(connection: Any, _record: Any) -> None:
     # Foreign keys make a replaced person's rows go with it; WAL lets readers work during an import.
     cursor = connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")

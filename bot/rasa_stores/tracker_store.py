@@ -17,10 +17,12 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.action_failures import install as install_action_failure_apology
+from bot import rasa_runtime
 from bot.config import settings
+from bot.db.engine import sqlite_pragmas
 from bot.handover import mask_id_numbers
 
 
@@ -61,8 +63,11 @@ class RegistryTrackerStore(SQLTrackerStore):  # type: ignore[misc]
 
     def __init__(self, domain: Domain | None = None, host: str | None = None,
                  event_broker: EventBroker | None = None, **kwargs: Any) -> None:
-        install_action_failure_apology()
+        rasa_runtime.install()
         super().__init__(domain=domain, host=host or tracker_store_url(), event_broker=event_broker, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            # The registry's settings: without them every saved turn waits for a full fsync.
+            event.listen(self.engine, "connect", sqlite_pragmas)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         try:

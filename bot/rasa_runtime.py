@@ -1,0 +1,10 @@
+"""Changes to Rasa's behaviour at run time, installed once by a plugin Rasa always loads (the tracker store)."""
+
+from __future__ import annotations
+
+from bot import action_failures, action_responses
+
+
+def install() -> None:
+    action_failures.install()
+    action_responses.install()
