@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 import psutil
 import pytest
+import requests
 from sqlalchemy import func, select
 
 from bench.system import Supervised, supervised
@@ -121,3 +122,11 @@ def test_supervisor_killed_leaves_no_server_behind_and_restarts_clean(system: Su
     assert "2026年2月28日" in system.say("fault-supervisor", "我的注册什么时候到期")
     assert reference in system.say("fault-supervisor", "我的草稿")
     assert draft_count(database_url) == before
+
+
+def test_rasa_api_needs_the_token_and_servers_listen_on_loopback_only(system: Supervised) -> None:
+    assert requests.get(f"{system.rasa_url}/status", timeout=10).status_code == 401
+    assert requests.get(f"{system.rasa_url}/status", params={"token": system.auth_token}, timeout=10).status_code == 200
+    for name in ("actions", "rasa", "web"):
+        listening = [c.laddr.ip for c in system.child(name).net_connections(kind="inet") if c.status == "LISTEN"]
+        assert listening and set(listening) == {"127.0.0.1"}, (name, listening)
