@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
+from bot.db.migrate import upgrade_to_head
+from bot.registry.importer import import_file
+from bot.registry.unit_of_work import Database
 from tests.rules_engine.builders import full_record
 
 EMPLOYER = {"name": "贵州黔城建设工程有限公司", "credit_code": "91520100MA6H000001", "unit_type": "施工", "city": "贵阳市"}
@@ -31,3 +35,14 @@ def person(person_id: str, name: str = "王建国", birth: str = "1980-01-01", *
 
 def lines(*records: dict[str, Any] | str) -> str:
     return "".join((r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in records)
+
+
+def registry_with(url: str, work: Path, *records: dict[str, Any]) -> Database:
+    """A registry at `url` on the latest schema holding exactly `records`; the caller disposes of it."""
+    upgrade_to_head(url)
+    database = Database(url)
+    export = work / "records.jsonl"
+    export.write_text(lines(*records), encoding="utf-8")
+    result = import_file(database, export)
+    assert result.stored == len(records), [e.message() for e in result.errors]
+    return database

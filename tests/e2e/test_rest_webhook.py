@@ -7,11 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.db.migrate import upgrade_to_head
-from bot.registry.importer import import_file
-from bot.registry.unit_of_work import Database
 from rules_engine.identity import make_id_number
-from tests.bot.records import lines, person
+from tests.bot.records import person, registry_with
 from tests.e2e.servers import MODEL, Servers, start_servers
 
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(not MODEL.exists(), reason="no trained model (make train)")]
@@ -23,12 +20,7 @@ LAST6 = make_id_number("520102", dt.date(1980, 1, 1), "123")[-6:]
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     work = tmp_path_factory.mktemp("e2e")
     url = f"sqlite:///{work / 'e2e.db'}"
-    upgrade_to_head(url)
-    database = Database(url)
-    export = work / "records.jsonl"
-    export.write_text(lines(person("P000001"), person("P000002", name="李娜", birth="1961-09-01")), encoding="utf-8")
-    import_file(database, export)
-    database.dispose()
+    registry_with(url, work, person("P000001"), person("P000002", name="李娜", birth="1961-09-01")).dispose()
     running = start_servers(url, TODAY, work)
     yield running
     running.stop()

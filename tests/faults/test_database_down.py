@@ -13,12 +13,9 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot.db.migrate import upgrade_to_head
 from bot.messages import say
-from bot.registry.importer import import_file
-from bot.registry.unit_of_work import Database
 from rules_engine.identity import make_id_number
-from tests.bot.records import lines, person
+from tests.bot.records import person, registry_with
 from tests.e2e.servers import MODEL, Servers, start_servers
 from tests.postgres_server import PostgresServer, start_postgres
 
@@ -40,12 +37,7 @@ def postgres() -> Iterator[PostgresServer]:
 @pytest.fixture(scope="module")
 def servers(postgres: PostgresServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     work = tmp_path_factory.mktemp("db-down")
-    upgrade_to_head(postgres.url)
-    database = Database(postgres.url)
-    export = work / "records.jsonl"
-    export.write_text(lines(person("P000001")), encoding="utf-8")
-    import_file(database, export)
-    database.dispose()
+    registry_with(postgres.url, work, person("P000001")).dispose()
     running = start_servers(postgres.url, TODAY, work)
     yield running
     running.stop()

@@ -17,13 +17,11 @@ import requests
 from sqlalchemy import func, select
 
 from bench.system import Supervised, supervised
-from bot.db.migrate import upgrade_to_head
 from bot.db.models import Draft
 from bot.messages import say
-from bot.registry.importer import import_file
 from bot.registry.unit_of_work import Database
 from rules_engine.identity import make_id_number
-from tests.bot.records import lines, person
+from tests.bot.records import person, registry_with
 from tests.e2e.servers import MODEL
 
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(not MODEL.exists(), reason="no trained model (make train)")]
@@ -36,12 +34,7 @@ APOLOGY_WITHIN_SECONDS = 10
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     work = tmp_path_factory.mktemp("faults")
     url = f"sqlite:///{work / 'faults.db'}"
-    upgrade_to_head(url)
-    database = Database(url)
-    export = work / "records.jsonl"
-    export.write_text(lines(person("P000001")), encoding="utf-8")
-    import_file(database, export)
-    database.dispose()
+    registry_with(url, work, person("P000001")).dispose()
     return url
 
 

@@ -11,11 +11,9 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from bot.db.migrate import upgrade_to_head
 from bot.identity import issue_access_code
-from bot.registry.importer import import_file
 from bot.registry.unit_of_work import Database
-from tests.bot.records import EMPLOYER, lines, person
+from tests.bot.records import EMPLOYER, person, registry_with
 from tests.e2e.servers import Servers, start_servers
 from tests.web.server import web_server
 
@@ -61,14 +59,9 @@ class Site:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     work = tmp_path_factory.mktemp("hostile")
     url = f"sqlite:///{work / 'hostile.db'}"
-    upgrade_to_head(url)
-    database = Database(url)
-    export = work / "records.jsonl"
-    export.write_text(lines(person("P000001"), person("P000002", name="李娜", birth="1961-09-01"),
-                            person("P000003", name="张晓", birth="1985-05-05", id_number=X_ID_NUMBER),
-                            person("P000011", name=SCRIPT_NAME, birth="1982-02-02")), encoding="utf-8")
-    result = import_file(database, export)
-    assert result.stored == 4, [e.message() for e in result.errors]
+    database = registry_with(url, work, person("P000001"), person("P000002", name="李娜", birth="1961-09-01"),
+                             person("P000003", name="张晓", birth="1985-05-05", id_number=X_ID_NUMBER),
+                             person("P000011", name=SCRIPT_NAME, birth="1982-02-02"))
     with database.unit_of_work() as uow:
         access = issue_access_code(uow, EMPLOYER["credit_code"]) or ""
         uow.commit()

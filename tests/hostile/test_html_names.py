@@ -15,15 +15,12 @@ from typing import Any
 import pytest
 import requests
 
-from bot.db.migrate import upgrade_to_head
 from bot.documents import draft_html, draft_pdf, link_key
 from bot.drafts import DraftKind, DraftRequest, check_draft, draft_by_reference, draft_content, save_draft
 from bot.identity import issue_access_code
-from bot.registry.importer import import_file
-from bot.registry.unit_of_work import Database
 from bot.staff import add_staff
 from rules_engine.record import parse_record
-from tests.bot.records import EMPLOYER, lines, person
+from tests.bot.records import EMPLOYER, person, registry_with
 from tests.web import stub_rasa
 from tests.web.server import web_server
 from tests.web.stub_rasa import StubRasa
@@ -39,13 +36,9 @@ SITE: dict[str, Any] = {}
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     work = tmp_path_factory.mktemp("names")
     url = f"sqlite:///{work / 'names.db'}"
-    upgrade_to_head(url)
-    database = Database(url)
     script = person("P000011", name=SCRIPT_NAME, birth="1982-02-02")
     formula = person("P000012", name=FORMULA_NAME, birth="1983-03-03")
-    (work / "in.jsonl").write_text(lines(script, formula), encoding="utf-8")
-    result = import_file(database, work / "in.jsonl")
-    assert result.stored == 2, [e.message() for e in result.errors]  # the schema takes HTML in a name
+    database = registry_with(url, work, script, formula)  # the schema takes HTML in a name
     today = dt.date(2025, 12, 1)
     request = DraftRequest(DraftKind.RENEWAL, "P000011", ("建筑工程",), phone="13800000000")
     parsed = parse_record(script)
