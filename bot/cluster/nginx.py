@@ -17,12 +17,12 @@ http {{
   client_body_temp_path {home}/body; proxy_temp_path {home}/proxy; fastcgi_temp_path {home}/fastcgi;
   uwsgi_temp_path {home}/uwsgi; scgi_temp_path {home}/scgi;
   client_max_body_size 64k;
-  # A replica that fails three times in 5 s is skipped for 5 s; its turns go to the others.
-  upstream rasa {{ {rasa} keepalive 32; }}
-  upstream actions {{ {actions} keepalive 32; }}
-  upstream web {{ server {loopback}:{web}; keepalive 16; }}
-  proxy_http_version 1.1;
-  proxy_set_header Connection "";
+  # A replica that fails three times in 5 s is skipped for 5 s; its turns go to the others. No keep-alive
+  # connections upstream: a turn sent on a kept connection to a replica that has just died could not be passed
+  # to another (it is a POST, already sent); a new connection is refused at once and goes to the survivor.
+  upstream rasa {{ {rasa} }}
+  upstream actions {{ {actions} }}
+  upstream web {{ server {loopback}:{web}; }}
   proxy_next_upstream error timeout;
   proxy_connect_timeout 2s;
   proxy_read_timeout 60s;
