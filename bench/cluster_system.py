@@ -60,8 +60,11 @@ class RunningCluster:
                               timeout=900, check=False)
 
     def log_tail(self) -> str:
-        log = self.home / "cluster.log"
-        return log.read_text(errors="replace")[-4000:] if log.exists() else ""
+        tails = []
+        for log in (self.home / "cluster.log", self.home / "nginx" / "nginx-error.log"):
+            if log.exists():
+                tails.append(f"--- {log.name}\n" + log.read_text(errors="replace")[-3000:])
+        return "\n".join(tails)
 
     def stop(self) -> None:
         self.command("bot.cluster", "stop")

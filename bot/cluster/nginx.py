@@ -23,7 +23,9 @@ http {{
   upstream rasa {{ {rasa} }}
   upstream actions {{ {actions} }}
   upstream web {{ server {loopback}:{web}; }}
-  proxy_next_upstream error timeout;
+  # A turn whose replica dies before answering (reset connection) is sent to another: a repeated turn is
+  # harmless here (drafts are one per person and kind, answers are reads), a lost one is not.
+  proxy_next_upstream error timeout non_idempotent;
   proxy_connect_timeout 2s;
   proxy_read_timeout 60s;
   server {{

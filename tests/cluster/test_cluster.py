@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import requests
 from sqlalchemy import create_engine, text
 
 from bench.cluster_system import RunningCluster, import_records, start_cluster
@@ -64,7 +65,10 @@ def test_a_replica_killed_mid_conversation_the_other_goes_on(cluster: RunningClu
     sender = "failover"
     assert "已确认身份" in cluster.say(sender, script(123)[0])
     cluster.replica(0).kill()
-    answers = [cluster.say(sender, "我的注册什么时候到期") for _ in range(4)]  # nginx sends all to the survivor
+    try:
+        answers = [cluster.say(sender, "我的注册什么时候到期") for _ in range(4)]  # nginx sends all to the survivor
+    except requests.HTTPError as error:
+        raise AssertionError(cluster.log_tail()) from error
     assert all("2026年2月28日" in answer for answer in answers), answers
     cluster.wait_for_replica(0)  # the supervisor starts it again; the next test wants both
 
