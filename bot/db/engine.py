@@ -8,14 +8,20 @@ from typing import Any
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 
 def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, future=True, connect_args={"check_same_thread": False, "timeout": 30})
+        in_file = bool(parsed.database) and parsed.database != ":memory:"
+        if in_file:
+            Path(str(parsed.database)).parent.mkdir(parents=True, exist_ok=True)
+        # A pool for a file (SQLAlchemy 1.4 gives it none): each new connection costs the pragmas below, which
+        # took 9% of the action server's busy time under load (py-spy, bench/profile_servers.py).
+        pooling: dict[str, Any] = {"poolclass": QueuePool} if in_file else {}
+        engine = create_engine(url, future=True, connect_args={"check_same_thread": False, "timeout": 30},
+                               **pooling)
         event.listen(engine, "connect", sqlite_pragmas)
         return engine
     return create_engine(url, future=True, pool_pre_ping=True)
