@@ -38,7 +38,8 @@ TODAY = dt.date(2026, 11, 25)
 SCENARIOS = {"a_parse": ("ParseUser", "(a) NLU only: POST /model/parse"),
              "b_knowledge": ("KnowledgeUser", "(b) knowledge answer, REST webhook"),
              "c_personal": ("PersonalUser", "(c) personal answer (identified)"),
-             "d_draft_confirm": ("DraftUser", "(d) draft confirmation (a write)")}
+             "d_draft_confirm": ("DraftUser",
+                                 "(d) draft confirmation (a write; turns/s counts confirmations, one turn in three)")}
 LOCUSTFILE = ROOT / "bench" / "load" / "locustfile.py"
 
 

@@ -33,9 +33,9 @@ HEADROOM = 0.30
 MEASURED_USERS = "50"
 MIN_REPLICAS = 2
 MEMORY_STEP_MIB = 64
-# A turn is a message through the REST webhook; (a) is NLU only and not a whole turn.
-TURN_SCENARIOS = {"b_knowledge": "knowledge answer", "c_personal": "personal answer",
-                  "d_draft_confirm": "draft confirmation"}
+# A turn is a message through the REST webhook; (a) is NLU only and not a whole turn, and (d)'s rate counts only
+# the confirmations, one turn in three of a draft conversation (start, phone, confirm), so it is not a turn rate.
+TURN_SCENARIOS = {"b_knowledge": "knowledge answer", "c_personal": "personal answer"}
 MISSING = ("No measurements yet: run make bench first (it writes results/benchmarks/load.json), "
            "then `.venv/bin/python -m bench.sizing` fills this table.")
 

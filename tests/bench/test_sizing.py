@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.sizing import END, MISSING, START, SizingError, main, pod_memory_mib, replicas_for, sizing_table
+from bench.sizing import END, MISSING, START, SizingError, basis, main, pod_memory_mib, replicas_for, sizing_table
 
 DOC = f"# Deploy\n\n## Sizing\n\n{START}\nold text\n{END}\n\nAfter the table.\n"
 
@@ -119,3 +119,8 @@ def test_a_document_without_markers_is_refused(tmp_path: Path) -> None:
         main(["--doc", str(doc), "--load", str(tmp_path / "missing.json")])
     assert exit_info.value.code == 1
     assert doc.read_text(encoding="utf-8") == "# Deploy\n"
+
+
+def test_the_draft_confirmation_rate_is_not_taken_for_a_turn_rate() -> None:
+    # It counts one turn in three of a draft conversation; the basis stays the slowest whole-turn scenario.
+    assert basis(fake_load(knowledge=25.0, personal=20.0, draft=1.0)).scenario == "c_personal"
