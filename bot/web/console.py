@@ -15,8 +15,9 @@ from bot.drafts import drafts_of, texts
 from bot.messages import say
 from bot.registry.unit_of_work import Database
 from bot.staff import audit, audit_events, check_login, claim_ticket, close_ticket, ticket, tickets
+from bot.web.login_pages import LoginForm
 from bot.web.pages import page
-from bot.web.sessions import LOGIN_WINDOW_SECONDS, LoginLimiter, csrf_valid, end_session, session, start_session
+from bot.web.sessions import LoginLimiter, csrf_valid, session, start_session
 from rules_engine.identity import mask_id_number
 from rules_engine.record import Record
 from rules_engine.report import report_to_dict, status_report
@@ -25,6 +26,7 @@ LAST6_LENGTH = 6
 TICKET_STATUSES = {"open": "待接手", "claimed": "处理中", "closed": "已关闭"}
 LOGIN_FIELDS = [{"label": "用户名", "name": "username", "type": "text"},
                 {"label": "密码", "name": "password", "type": "password"}]
+LOGIN = LoginForm("staff_login_title", LOGIN_FIELDS, "login_failed", "/staff/login")
 
 
 def _now() -> dt.datetime:
@@ -45,29 +47,25 @@ def staff_blueprint(database: Any) -> Blueprint:
 
     @bp.get("/login")
     async def login_form(request: Request) -> response.HTTPResponse:
-        return page("login.html", title=say("web", "staff_login_title"), fields=LOGIN_FIELDS)
+        return LOGIN.shown()
 
     @bp.post("/login")
     async def login(request: Request) -> response.HTTPResponse:
         username = (request.form.get("username") or "").strip()
         key = f"{request.ip}|{username}"
         if not limiter.allowed(key):
-            return page("login.html", status=429, title=say("web", "staff_login_title"), fields=LOGIN_FIELDS,
-                        message=say("web", "login_rate_limited", minutes=LOGIN_WINDOW_SECONDS // 60))
+            return LOGIN.rate_limited()
         staff = await asyncio.to_thread(_check, database(), username, request.form.get("password") or "")
         if staff is None:
             limiter.failed(key)
-            return page("login.html", status=401, title=say("web", "staff_login_title"), fields=LOGIN_FIELDS,
-                        message=say("web", "login_failed"))
+            return LOGIN.refused()
         result = response.redirect("/staff")
         start_session(result, request, kind="staff", user=staff.username, admin=staff.is_admin)
         return result
 
     @bp.post("/logout")
     async def logout(request: Request) -> response.HTTPResponse:
-        result = response.redirect("/staff/login")
-        end_session(result)
-        return result
+        return LOGIN.logged_out()
 
     @bp.get("/")
     async def home(request: Request) -> response.HTTPResponse:

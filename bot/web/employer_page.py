@@ -20,8 +20,9 @@ from bot.messages import say
 from bot.registry.roster import employer_roster
 from bot.registry.unit_of_work import Database
 from bot.staff import audit
+from bot.web.login_pages import LoginForm
 from bot.web.pages import page
-from bot.web.sessions import LOGIN_WINDOW_SECONDS, LoginLimiter, end_session, session, start_session
+from bot.web.sessions import LoginLimiter, session, start_session
 from rules_engine.vocabulary import vocabulary
 
 # A cell that starts like a formula is run by Excel (=HYPERLINK(...), +cmd|...): names come from imports.
@@ -29,6 +30,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 LOGIN_FIELDS = [{"label": "统一社会信用代码", "name": "credit_code", "type": "text"},
                 {"label": "访问码", "name": "access_code", "type": "password"}]
+LOGIN = LoginForm("employer_login_title", LOGIN_FIELDS, "employer_login_failed", "/employer/login")
 
 
 def _now() -> dt.datetime:
@@ -63,30 +65,26 @@ def employer_blueprint(database: Any) -> Blueprint:
 
     @bp.get("/login")
     async def login_form(request: Request) -> response.HTTPResponse:
-        return page("login.html", title=say("web", "employer_login_title"), fields=LOGIN_FIELDS)
+        return LOGIN.shown()
 
     @bp.post("/login")
     async def login(request: Request) -> response.HTTPResponse:
         code = (request.form.get("credit_code") or "").strip().upper()
         key = f"{request.ip}|{code}"
         if not limiter.allowed(key):
-            return page("login.html", status=429, title=say("web", "employer_login_title"), fields=LOGIN_FIELDS,
-                        message=say("web", "login_rate_limited", minutes=LOGIN_WINDOW_SECONDS // 60))
+            return LOGIN.rate_limited()
         result = await asyncio.to_thread(_verify, database(), f"web:{request.ip}", code,
                                          request.form.get("access_code") or "")
         if result.outcome is not Outcome.VERIFIED:
             limiter.failed(key)
-            return page("login.html", status=401, title=say("web", "employer_login_title"), fields=LOGIN_FIELDS,
-                        message=say("web", "employer_login_failed"))
+            return LOGIN.refused()
         redirect = response.redirect("/employer")
         start_session(redirect, request, kind="employer", user=result.name, code=result.credit_code)
         return redirect
 
     @bp.post("/logout")
     async def logout(request: Request) -> response.HTTPResponse:
-        redirect = response.redirect("/employer/login")
-        end_session(redirect)
-        return redirect
+        return LOGIN.logged_out()
 
     @bp.get("/")
     async def roster(request: Request) -> response.HTTPResponse:

@@ -1,0 +1,35 @@
+"""The login form both private areas share (/staff and /employer): shown, refused, rate-limited, left."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sanic import response
+from sanic.response import HTTPResponse
+
+from bot.messages import say
+from bot.web.pages import page
+from bot.web.sessions import LOGIN_WINDOW_SECONDS, end_session
+
+
+@dataclass(frozen=True)
+class LoginForm:
+    title_key: str  # in data/messages/web.yml
+    fields: list[dict[str, str]]
+    refused_key: str
+    login_path: str
+
+    def shown(self, status: int = 200, message: str | None = None) -> HTTPResponse:
+        return page("login.html", status=status, title=say("web", self.title_key), fields=self.fields,
+                    message=message)
+
+    def rate_limited(self) -> HTTPResponse:
+        return self.shown(429, say("web", "login_rate_limited", minutes=LOGIN_WINDOW_SECONDS // 60))
+
+    def refused(self) -> HTTPResponse:
+        return self.shown(401, say("web", self.refused_key))
+
+    def logged_out(self) -> HTTPResponse:
+        result = response.redirect(self.login_path)
+        end_session(result)
+        return result
