@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from rasa.core.brokers.broker import EventBroker
@@ -58,6 +60,15 @@ def storage_failed(sender_id: str) -> bool:
     return False
 
 
+@contextmanager
+def _failure_noted(sender_id: str) -> Iterator[None]:
+    try:
+        yield
+    except SQLAlchemyError:
+        _failed_conversations.add(sender_id)
+        raise
+
+
 class RegistryTrackerStore(SQLTrackerStore):  # type: ignore[misc]
     """Conversations survive a restart of Rasa (and are shared by replicas) because they live in SQL."""
 
@@ -70,25 +81,16 @@ class RegistryTrackerStore(SQLTrackerStore):  # type: ignore[misc]
             event.listen(self.engine, "connect", sqlite_pragmas)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
-        try:
+        with _failure_noted(sender_id):
             return await super().retrieve(sender_id)
-        except SQLAlchemyError:
-            _failed_conversations.add(sender_id)
-            raise
 
     async def retrieve_full_tracker(self, sender_id: str) -> DialogueStateTracker | None:
-        try:
+        with _failure_noted(sender_id):
             return await super().retrieve_full_tracker(sender_id)
-        except SQLAlchemyError:
-            _failed_conversations.add(sender_id)
-            raise
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        try:
+        with _failure_noted(tracker.sender_id):
             await self._save_redacted(tracker)
-        except SQLAlchemyError:
-            _failed_conversations.add(tracker.sender_id)
-            raise
 
     async def _save_redacted(self, tracker: DialogueStateTracker) -> None:
         # Rasa's own save, with each event's data redacted before it is written.
