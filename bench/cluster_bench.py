@@ -19,19 +19,11 @@ from typing import Any
 
 from bench.cluster_system import RunningCluster, import_records, start_cluster
 from bench.load_bench import RESULTS, TODAY, bench_database, run_locust
-from bench.system import Supervised
-
-
-def as_target(cluster: RunningCluster, base_url: str) -> Supervised:
-    # run_locust needs only the environment and the host it sends to.
-    target = Supervised(env=cluster.env, log=cluster.home / "locust-target.log")
-    target.ports = {"rasa": int(base_url.rsplit(":", 1)[1])}
-    return target
 
 
 def measure(cluster: RunningCluster, base_url: str, people: Path, users: int, seconds: int, repeat: int,
             work: Path) -> dict[str, Any]:
-    runs = [run_locust(as_target(cluster, base_url), "KnowledgeUser", users, seconds, work,
+    runs = [run_locust(cluster.env, base_url, "KnowledgeUser", users, seconds, work,
                        {"BENCH_PEOPLE": str(people)})["b_knowledge"] for _ in range(repeat)]
     return {"rps": statistics.median(r["rps"] for r in runs), "rps_min": min(r["rps"] for r in runs),
             "rps_max": max(r["rps"] for r in runs), "p50": statistics.median(r["p50"] for r in runs),
@@ -58,8 +50,7 @@ def main(argv: list[str] | None = None) -> None:
     cluster = start_cluster(TODAY.isoformat())
     try:
         import_records(cluster, work / "records.jsonl")
-        warm = as_target(cluster, cluster.public_url)
-        run_locust(warm, "KnowledgeUser", 10, 10, work, {"BENCH_PEOPLE": str(people)})
+        run_locust(cluster.env, cluster.public_url, "KnowledgeUser", 10, 10, work, {"BENCH_PEOPLE": str(people)})
         two = measure(cluster, cluster.public_url, people, args.users, args.seconds, args.repeat, work)
         one = measure(cluster, cluster.replica_url(0), people, args.users, args.seconds, args.repeat, work)
     finally:

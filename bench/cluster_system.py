@@ -14,7 +14,7 @@ from pathlib import Path
 import psutil
 import requests
 
-from bench.system import ROOT, free_port
+from bench.system import ROOT, free_port, webhook_text
 
 INHERITED = ("DATABASE_URL", "REDIS_URL", "ACTION_ENDPOINT_URL", "RASA_URL", "TRACKER_STORE_URL")
 
@@ -28,10 +28,7 @@ class RunningCluster:
     database_url: str
 
     def say(self, sender: str, message: str, base: str | None = None) -> str:
-        reply = requests.post(f"{base or self.public_url}/webhooks/rest/webhook", timeout=90,
-                              json={"sender": sender, "message": message})
-        reply.raise_for_status()
-        return "\n".join(str(r.get("text", "")) for r in reply.json())
+        return webhook_text(base or self.public_url, sender, message, timeout=90)
 
     def replica_url(self, index: int) -> str:
         return f"http://127.0.0.1:{self.rasa_ports[index]}"

@@ -67,15 +67,14 @@ def bench_database(work: Path, count: int) -> tuple[str, Path]:
     return url, path
 
 
-def run_locust(system: Supervised, user_class: str, users: int, seconds: int, out: Path,
+def run_locust(env: dict[str, str], host: str, user_class: str, users: int, seconds: int, out: Path,
                extra_env: dict[str, str]) -> dict[str, dict[str, float]]:
     """One headless Locust run; the stats row of each request name."""
     prefix = out / f"{user_class}-{users}-{time.monotonic_ns()}"
-    env = {**system.env, **extra_env}
     subprocess.run([str(Path(sys.executable).with_name("locust")), "-f", str(LOCUSTFILE), "--headless",
-                    "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--host", system.rasa_url,
+                    "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--host", host,
                     "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "30",
-                    user_class], cwd=ROOT, env=env, check=False, stdout=subprocess.DEVNULL,
+                    user_class], cwd=ROOT, env={**env, **extra_env}, check=False, stdout=subprocess.DEVNULL,
                    stderr=(out / "locust.log").open("ab"))
     rows: dict[str, dict[str, float]] = {}
     with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
@@ -118,7 +117,8 @@ def measure_scenarios(system: Supervised, people: Path, users_levels: list[int],
     results: dict[str, dict[int, dict[str, Any]]] = {}
     for request_name, (user_class, _label) in SCENARIOS.items():
         for users in users_levels:
-            runs = [run_locust(system, user_class, users, seconds, out, {"BENCH_PEOPLE": str(people)})
+            runs = [run_locust(system.env, system.rasa_url, user_class, users, seconds, out,
+                               {"BENCH_PEOPLE": str(people)})
                     for _ in range(repeat)]
             measured = [r[request_name] for r in runs if request_name in r]
             failures = sum(r["Aggregated"]["failures"] for r in runs if "Aggregated" in r)
@@ -188,13 +188,14 @@ def main(argv: list[str] | None = None) -> None:
     system.start()
     startup = time.monotonic() - started
     try:
-        run_locust(system, "KnowledgeUser", 10, 10, work, {"BENCH_PEOPLE": str(people)})  # warm-up
-        run_locust(system, "PersonalUser", 10, 10, work, {"BENCH_PEOPLE": str(people)})
+        for warm_up in ("KnowledgeUser", "PersonalUser"):
+            run_locust(system.env, system.rasa_url, warm_up, 10, 10, work, {"BENCH_PEOPLE": str(people)})
         memory = resident_memory(system)
         scenarios = measure_scenarios(system, people, args.users, args.seconds, args.repeat, work)
         memory_after = resident_memory(system)
-        profile = profile_under_load(system, threading.Thread(target=run_locust, args=(
-            system, "PersonalUser", 10, args.seconds + 5, work, {"BENCH_PEOPLE": str(people)})), args.seconds, work)
+        load = threading.Thread(target=run_locust, args=(system.env, system.rasa_url, "PersonalUser", 10,
+                                                         args.seconds + 5, work, {"BENCH_PEOPLE": str(people)}))
+        profile = profile_under_load(system, load, args.seconds, work)
         soak_result = soak(system, people, args.soak_users, args.soak_minutes, work, database_url) \
             if args.soak_minutes > 0 else None
         load_seconds = model_load_seconds(system)

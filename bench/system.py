@@ -61,10 +61,7 @@ class Supervised:
         return self.log.read_text(errors="replace")[-3000:]
 
     def say(self, sender: str, text: str, timeout: float = 60) -> str:
-        reply = requests.post(f"{self.rasa_url}/webhooks/rest/webhook", timeout=timeout,
-                              json={"sender": sender, "message": text})
-        reply.raise_for_status()
-        return "\n".join(str(message.get("text", "")) for message in reply.json())
+        return webhook_text(self.rasa_url, sender, text, timeout)
 
     def child(self, name: str) -> psutil.Process:
         assert self.process is not None
@@ -90,6 +87,14 @@ class Supervised:
                 self.process.wait(timeout=40)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+
+
+def webhook_text(base_url: str, sender: str, message: str, timeout: float = 60) -> str:
+    """One turn through the REST webhook at `base_url`; the replies' texts, one per line."""
+    reply = requests.post(f"{base_url}/webhooks/rest/webhook", timeout=timeout,
+                          json={"sender": sender, "message": message})
+    reply.raise_for_status()
+    return "\n".join(str(r.get("text", "")) for r in reply.json())
 
 
 def free_port() -> int:
