@@ -11,7 +11,7 @@ export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTION_PORT)/webhook
 .PHONY: install run serve train test lint typecheck check lock clean eval run-cluster stop-cluster
 RASA := $(VENV)/bin/rasa
 MODEL := models/qianjian.tar.gz
-TRAINING_FILES := config.yml domain.yml $(shell find data/nlu data/rules data/stories data/jieba data/spacy -type f 2>/dev/null)
+TRAINING_FILES := config.yml domain.yml bot/nlu_classifier.py $(shell find data/nlu data/rules data/stories data/jieba data/spacy -type f 2>/dev/null)
 
 install: $(STAMP)
 

@@ -2,9 +2,12 @@
 
     .venv/bin/python -m bench.load_bench [--seconds 15] [--repeat 3] [--users 1 10 50] [--soak-minutes 10]
 
-Scenarios (each user is one conversation; it sends its next turn when the reply arrives):
-  a) POST /model/parse (NLU only)             b) a knowledge answer through the REST webhook
+Scenarios (each user is one conversation; it sends its next turn when the reply arrives). (b) to (d) go
+through the chat page's /api/chat, as a browser does (page loaded first, cookies kept, the page's Origin):
+  a) POST /model/parse (NLU only)              b) a knowledge answer
   c) a personal answer (identified registrant) d) a draft confirmation (a write)
+and, side by side in the same run, the anchor: a bare `rasa init` bot (bench/anchor_bot.py) through its
+REST webhook, at the same concurrency levels.
 Writes results/benchmarks/load.json and load.md, and docs/benchmarks-latency.png.
 """
 
@@ -26,6 +29,7 @@ from typing import Any
 import psutil
 import requests
 
+from bench.anchor_bot import AnchorBot
 from bench.profile_servers import profile_under_load
 from bench.system import ROOT, Supervised, supervised
 from bot.db.migrate import upgrade_to_head
@@ -68,13 +72,13 @@ def bench_database(work: Path, count: int) -> tuple[str, Path]:
 
 
 def run_locust(env: dict[str, str], host: str, user_class: str, users: int, seconds: int, out: Path,
-               extra_env: dict[str, str]) -> dict[str, dict[str, float]]:
+               extra_env: dict[str, str] | None = None) -> dict[str, dict[str, float]]:
     """One headless Locust run; the stats row of each request name."""
     prefix = out / f"{user_class}-{users}-{time.monotonic_ns()}"
     subprocess.run([str(Path(sys.executable).with_name("locust")), "-f", str(LOCUSTFILE), "--headless",
                     "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--host", host,
                     "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "30",
-                    user_class], cwd=ROOT, env={**env, **extra_env}, check=False, stdout=subprocess.DEVNULL,
+                    user_class], cwd=ROOT, env={**env, **(extra_env or {})}, check=False, stdout=subprocess.DEVNULL,
                    stderr=(out / "locust.log").open("ab"))
     rows: dict[str, dict[str, float]] = {}
     with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
@@ -93,12 +97,17 @@ def resident_memory(system: Supervised) -> dict[str, float]:
 
 
 def model_load_seconds(system: Supervised) -> float:
-    """Rasa killed and started again by the supervisor: seconds until it answers (model loaded)."""
+    """Rasa killed and started again by the supervisor: seconds until a knowledge answer comes back through
+    /api/chat (the supervisor's restart pause included)."""
     system.kill_child("rasa")
     started = time.monotonic()
+    chat = requests.Session()
+    chat.get(system.web_url, timeout=5)
     while True:
         try:
-            if requests.get(f"{system.rasa_url}/status?token={system.auth_token}", timeout=2).status_code == 200:
+            reply = chat.post(f"{system.web_url}/api/chat", timeout=5, headers={"Origin": system.web_url},
+                              json={"message": "延续注册要提前多久申请", "sender": f"restart-{time.monotonic_ns()}"})
+            if reply.status_code == 200 and "依据" in reply.text:
                 return time.monotonic() - started
         except requests.RequestException:
             pass
@@ -112,20 +121,40 @@ def summarise(runs: list[dict[str, float]]) -> dict[str, Any]:
         "requests": sum(r["requests"] for r in runs), "failures": sum(r["failures"] for r in runs)}
 
 
+def measure(env: dict[str, str], host: str, request_name: str, user_class: str, users_levels: list[int],
+            seconds: int, repeat: int, out: Path) -> dict[int, dict[str, Any]]:
+    """One scenario at each concurrency level, `repeat` runs each: median and spread of each figure."""
+    by_users: dict[int, dict[str, Any]] = {}
+    for users in users_levels:
+        runs = [run_locust(env, host, user_class, users, seconds, out) for _ in range(repeat)]
+        measured = [r[request_name] for r in runs if request_name in r]
+        failures = sum(r["Aggregated"]["failures"] for r in runs if "Aggregated" in r)
+        by_users[users] = summarise(measured) | {"all_failures": failures}
+        print(f"[bench] {request_name} × {users}: p50 {by_users[users]['p50']['median']:.0f} ms, "
+              f"{by_users[users]['rps']['median']:.1f}/s, failures {failures:.0f}", flush=True)
+    return by_users
+
+
 def measure_scenarios(system: Supervised, people: Path, users_levels: list[int], seconds: int, repeat: int,
                       out: Path) -> dict[str, dict[int, dict[str, Any]]]:
-    results: dict[str, dict[int, dict[str, Any]]] = {}
-    for request_name, (user_class, _label) in SCENARIOS.items():
-        for users in users_levels:
-            runs = [run_locust(system.env, system.rasa_url, user_class, users, seconds, out,
-                               {"BENCH_PEOPLE": str(people)})
-                    for _ in range(repeat)]
-            measured = [r[request_name] for r in runs if request_name in r]
-            failures = sum(r["Aggregated"]["failures"] for r in runs if "Aggregated" in r)
-            results.setdefault(request_name, {})[users] = summarise(measured) | {"all_failures": failures}
-            print(f"[bench] {request_name} × {users}: p50 {results[request_name][users]['p50']['median']:.0f} ms, "
-                  f"{results[request_name][users]['rps']['median']:.1f}/s, failures {failures:.0f}", flush=True)
-    return results
+    env = {**system.env, "BENCH_PEOPLE": str(people), "BENCH_RASA_URL": system.rasa_url}
+    return {request_name: measure(env, system.web_url, request_name, user_class, users_levels, seconds, repeat, out)
+            for request_name, (user_class, _label) in SCENARIOS.items()}
+
+
+def measure_anchor(anchor: AnchorBot, users_levels: list[int], seconds: int, repeat: int, out: Path
+                   ) -> dict[str, Any]:
+    """The `rasa init` bot, served alone, at the same levels: its turn latency, throughput and process."""
+    startup = anchor.start()
+    try:
+        run_locust(anchor.env, anchor.url, "AnchorUser", 10, 10, out)
+        scenario = measure(anchor.env, anchor.url, "anchor", "AnchorUser", users_levels, seconds, repeat, out)
+        assert anchor.process is not None
+        memory = psutil.Process(anchor.process.pid).memory_info().rss / 2**20
+    finally:
+        anchor.stop()
+    return {"scenario": scenario, "startup_seconds": startup, "memory_mib": memory,
+            "training_seconds": anchor.training_seconds}
 
 
 def soak(system: Supervised, people: Path, users: int, minutes: float, out: Path, database_url: str
@@ -134,7 +163,7 @@ def soak(system: Supervised, people: Path, users: int, minutes: float, out: Path
     drafts_out = out / "soak-drafts.json"
     process = subprocess.Popen(
         [str(Path(sys.executable).with_name("locust")), "-f", str(LOCUSTFILE), "--headless", "-u", str(users),
-         "-r", "5", "-t", f"{int(minutes * 60)}s", "--host", system.rasa_url, "--csv", str(out / "soak"),
+         "-r", "5", "-t", f"{int(minutes * 60)}s", "--host", system.web_url, "--csv", str(out / "soak"),
          "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "30", "MixedUser"],
         cwd=ROOT, env={**system.env, "BENCH_PEOPLE": str(people), "BENCH_DRAFTS_OUT": str(drafts_out)},
         stdout=subprocess.DEVNULL, stderr=(out / "soak.log").open("wb"))
@@ -182,6 +211,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     RESULTS.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="load-bench-"))
+    anchor = AnchorBot(work / "rasa-init")
+    anchor.train()
     database_url, people = bench_database(work, args.records)
     system = supervised(database_url, TODAY.isoformat(), work)
     started = time.monotonic()
@@ -189,11 +220,11 @@ def main(argv: list[str] | None = None) -> None:
     startup = time.monotonic() - started
     try:
         for warm_up in ("KnowledgeUser", "PersonalUser"):
-            run_locust(system.env, system.rasa_url, warm_up, 10, 10, work, {"BENCH_PEOPLE": str(people)})
+            run_locust(system.env, system.web_url, warm_up, 10, 10, work, {"BENCH_PEOPLE": str(people)})
         memory = resident_memory(system)
         scenarios = measure_scenarios(system, people, args.users, args.seconds, args.repeat, work)
         memory_after = resident_memory(system)
-        load = threading.Thread(target=run_locust, args=(system.env, system.rasa_url, "PersonalUser", 10,
+        load = threading.Thread(target=run_locust, args=(system.env, system.web_url, "PersonalUser", 10,
                                                          args.seconds + 5, work, {"BENCH_PEOPLE": str(people)}))
         profile = profile_under_load(system, load, args.seconds, work)
         soak_result = soak(system, people, args.soak_users, args.soak_minutes, work, database_url) \
@@ -201,9 +232,10 @@ def main(argv: list[str] | None = None) -> None:
         load_seconds = model_load_seconds(system)
     finally:
         system.stop()
+    anchor_result = measure_anchor(anchor, args.users, args.seconds, args.repeat, work)
     result = {"startup_seconds": startup, "model_load_seconds": load_seconds, "memory_after_warmup_mib": memory,
               "memory_after_scenarios_mib": memory_after, "scenarios": scenarios, "profile": profile,
-              "soak": soak_result,
+              "soak": soak_result, "anchor": anchor_result,
               "settings": vars(args), "records": args.records, "training_seconds": training_seconds()}
     (RESULTS / "load.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     from bench.load_report import write_load_report

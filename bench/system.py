@@ -32,6 +32,10 @@ class Supervised:
     def rasa_url(self) -> str:
         return f"http://127.0.0.1:{self.ports['rasa']}"
 
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['web']}"
+
     def start(self) -> None:
         self.process = subprocess.Popen([sys.executable, "-m", "bot.serve"], cwd=ROOT, env=self.env,
                                         stdout=self.log.open("ab"), stderr=subprocess.STDOUT)

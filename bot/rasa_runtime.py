@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from bot import action_failures, action_responses
+from bot import action_failures, action_responses, graph_runner
 
 
 def install() -> None:
     action_failures.install()
     action_responses.install()
+    graph_runner.install()

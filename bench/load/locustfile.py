@@ -1,10 +1,14 @@
 """Locust users for `make bench`: each user is one conversation, sending its next message when the reply arrives.
 
-    locust -f bench/load/locustfile.py --headless -u 10 -r 10 -t 20s --host http://127.0.0.1:5005 KnowledgeUser
+    locust -f bench/load/locustfile.py --headless -u 10 -r 10 -t 20s --host http://127.0.0.1:8000 KnowledgeUser
+
+The assistant's users talk to it as a browser does: they load the chat page first, keep its cookies and post
+JSON `{"message": ...}` to /api/chat with the page's Origin (--host is the web server). ParseUser calls Rasa's
+/model/parse (BENCH_RASA_URL) and AnchorUser a bare `rasa init` bot's REST webhook (--host is that bot).
 
 Environment: BENCH_PEOPLE (a JSON file of [name, last six ID characters] the personal and draft users identify
-as, one person per user), RASA_AUTH_TOKEN (for /model/parse), BENCH_DRAFTS_OUT (where confirmed draft
-references are written when the run stops, for the soak test's lost/duplicated check).
+as, one person per user), BENCH_RASA_URL and RASA_AUTH_TOKEN (for /model/parse), BENCH_DRAFTS_OUT (where
+confirmed draft references are written when the run stops, for the soak test's lost/duplicated check).
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from locust import FastHttpUser, between, constant, events, task
 KNOWLEDGE_QUESTIONS = ["二建延续注册要提前多久申请", "注册了三个专业继续教育要多少学时", "纸质证书现在还能用吗",
                        "换单位了二建怎么办", "在哪个网站申请二建注册", "社保和单位不一致怎么办"]
 PERSONAL_QUESTIONS = ["我的注册什么时候到期", "我的继续教育学时够了吗", "我能不能延续注册"]
+ANCHOR_MESSAGES = ["hello", "I am feeling very good", "I am sad", "bye"]  # what `rasa init`'s bot was trained on
+CHAT = "/api/chat"
 WEBHOOK = "/webhooks/rest/webhook"
 DRAFT_REFERENCE = re.compile(r"[YZ]X-\d{4}-\d{6}")
 
@@ -45,15 +51,16 @@ class Conversation(FastHttpUser):
     wait_time = constant(0)
 
     def on_start(self) -> None:
+        self.client.get("/", name="chat page")
         self.sender = f"bench-{os.getpid()}-{next(_sender_numbers)}-{random.randrange(10**9)}"
 
     def say(self, text: str, name: str, expect: str | None = None) -> str:
-        with self.client.post(WEBHOOK, json={"sender": self.sender, "message": text}, name=name,
-                              catch_response=True) as response:
+        with self.client.post(CHAT, json={"message": text, "sender": self.sender}, name=name,
+                              headers={"Origin": (self.host or "").rstrip("/")}, catch_response=True) as response:
             try:
-                replies: list[dict[str, Any]] = response.json()
+                replies: list[dict[str, Any]] = response.json()["messages"]
             except Exception:
-                response.failure(f"not JSON: {response.text[:80]!r}")
+                response.failure(f"not JSON with messages: {response.text[:80]!r}")
                 return ""
             reply = "\n".join(str(r.get("text", "")) for r in replies)
             if not reply:
@@ -67,14 +74,33 @@ class Conversation(FastHttpUser):
         self.say(f"{name} {last6}", "identify", expect="已确认身份")
 
 
-class ParseUser(Conversation):
+class ParseUser(FastHttpUser):
+    wait_time = constant(0)
+
     @task
     def parse(self) -> None:
         token = os.environ.get("RASA_AUTH_TOKEN", "")
-        with self.client.post(f"/model/parse?token={token}", json={"text": random.choice(KNOWLEDGE_QUESTIONS)},
+        with self.client.post(f"{os.environ['BENCH_RASA_URL']}/model/parse?token={token}",
+                              json={"text": random.choice(KNOWLEDGE_QUESTIONS)},
                               name="a_parse", catch_response=True) as response:
             if response.status_code != 200 or "intent" not in (response.text or ""):
                 response.failure(f"status {response.status_code}")
+
+
+class AnchorUser(FastHttpUser):
+    """A conversation with the bare `rasa init` bot through its REST webhook, the anchor of the comparison."""
+
+    wait_time = constant(0)
+
+    def on_start(self) -> None:
+        self.sender = f"anchor-{os.getpid()}-{next(_sender_numbers)}-{random.randrange(10**9)}"
+
+    @task
+    def turn(self) -> None:
+        with self.client.post(WEBHOOK, json={"sender": self.sender, "message": random.choice(ANCHOR_MESSAGES)},
+                              name="anchor", catch_response=True) as response:
+            if response.status_code != 200 or not (response.text or "").startswith("[{"):
+                response.failure(f"status {response.status_code}: {(response.text or '')[:80]!r}")
 
 
 class KnowledgeUser(Conversation):

@@ -74,6 +74,19 @@ def create_app() -> Sanic:
         return state["database"]  # type: ignore[no-any-return]
 
     allowed = allowed_origins()
+    rasa_webhook = os.environ.get("RASA_URL", "http://127.0.0.1:5005") + "/webhooks/rest/webhook"
+
+    def rasa_session() -> aiohttp.ClientSession:
+        """One client session per worker, kept open: a new one per turn cost a connection set-up each time."""
+        if "rasa_session" not in state:
+            state["rasa_session"] = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=RASA_TIMEOUT_SECONDS))
+        return state["rasa_session"]  # type: ignore[no-any-return]
+
+    async def close_rasa_session(_app: Sanic, _loop: object) -> None:
+        if "rasa_session" in state:
+            await state.pop("rasa_session").close()
+
+    app.register_listener(close_rasa_session, "after_server_stop")
 
     async def refuse_other_origins(request: Request) -> response.HTTPResponse | None:
         if request.path.startswith("/api/") and not origin_allowed(request, allowed):
@@ -129,10 +142,8 @@ def create_app() -> Sanic:
         if len(text) > limit:
             return response.json({"error": say("web", "too_long", limit=limit)}, status=413)
         payload = {"sender": sender, "message": text, "metadata": body.get("metadata") or {}}
-        url = os.environ.get("RASA_URL", "http://127.0.0.1:5005") + "/webhooks/rest/webhook"
         try:
-            timeout = aiohttp.ClientTimeout(total=RASA_TIMEOUT_SECONDS)
-            async with aiohttp.ClientSession(timeout=timeout) as session, session.post(url, json=payload) as reply:
+            async with rasa_session().post(rasa_webhook, json=payload) as reply:
                 messages = await reply.json(content_type=None)
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
             return response.json({"messages": [{"text": say("web", "assistant_unavailable")}]}, status=503)
