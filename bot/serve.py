@@ -54,10 +54,10 @@ class Service:
 
 def rasa_command(model: Path, port: str, env: dict[str, str]) -> list[str]:
     # No --cors: only the web server (same machine) calls Rasa; the API needs the token.
-    rasa = str(Path(sys.executable).with_name("rasa"))
-    return [rasa, "run", "--model", str(model), "--port", port, "--interface", LOOPBACK, "--enable-api",
-            "--auth-token", env["RASA_AUTH_TOKEN"], "--credentials", "credentials.yml",
-            "--endpoints", "endpoints.yml"]
+    # bot.rasa_server is `rasa run`, without TensorFlow when the model has no component that uses it.
+    return [sys.executable, "-m", "bot.rasa_server", "run", "--model", str(model), "--port", port,
+            "--interface", LOOPBACK, "--enable-api", "--auth-token", env["RASA_AUTH_TOKEN"],
+            "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"]
 
 
 def action_command(port: str) -> list[str]:

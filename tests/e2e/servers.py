@@ -61,12 +61,12 @@ def start_servers(database_url: str, today: str, log_dir: Path, extra_env: dict[
     env = {**os.environ, "DATABASE_URL": database_url, "ASSISTANT_TODAY": today, "RASA_TELEMETRY_ENABLED": "false",
            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook", "SANIC_HOST": "127.0.0.1",
            "PYTHONPATH": str(ROOT), **(extra_env or {})}
-    bin_dir = Path(sys.executable).parent
     action_log, rasa_log = log_dir / "actions.log", log_dir / "rasa.log"
     actions = subprocess.Popen([sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
                                cwd=ROOT, env=env, stdout=action_log.open("wb"), stderr=subprocess.STDOUT)
-    rasa = subprocess.Popen([str(bin_dir / "rasa"), "run", "--model", str(MODEL), "--port", str(rasa_port),
-                             "--interface", "127.0.0.1", "--credentials", "credentials.yml",
+    # As make run starts it: bot.rasa_server, without TensorFlow for this model.
+    rasa = subprocess.Popen([sys.executable, "-m", "bot.rasa_server", "run", "--model", str(MODEL),
+                             "--port", str(rasa_port), "--interface", "127.0.0.1", "--credentials", "credentials.yml",
                              "--endpoints", "endpoints.yml"],
                             cwd=ROOT, env=env, stdout=rasa_log.open("wb"), stderr=subprocess.STDOUT)
     servers = Servers(f"http://127.0.0.1:{rasa_port}", [actions, rasa], log_dir)
