@@ -34,6 +34,7 @@ class AnchorBot:
 
     def train(self) -> None:
         """`rasa init --no-prompt`: the starter project, trained as it is."""
+        self.directory.mkdir(parents=True, exist_ok=True)
         log = (self.directory.parent / "anchor-train.log").open("wb")
         started = time.monotonic()
         subprocess.run([RASA, "init", "--no-prompt", "--init-dir", str(self.directory)], cwd=self.directory.parent,

@@ -69,7 +69,8 @@ def services(model: Path) -> list[Service]:
     port = ports()
     return [
         Service("actions", action_command(port["actions"]), {**env, "SANIC_HOST": LOOPBACK}),
-        Service("rasa", rasa_command(model, port["rasa"], env), env),
+        # One worker: without Redis the lock store lives in one process's memory (docs/deploy.md, Sanic workers).
+        Service("rasa", rasa_command(model, port["rasa"], env), {**env, "SANIC_WORKERS": "1"}),
         Service("web", [sys.executable, "-m", "bot.web"], env),
     ]
 

@@ -33,7 +33,8 @@ if [ "$#" -gt 0 ]; then shift; fi
 case "$role" in
   rasa)
     require DATABASE_URL REDIS_URL RASA_AUTH_TOKEN ASSISTANT_SECRET
-    exec rasa run --model models/qianjian.tar.gz --port "${RASA_PORT:-5005}" --enable-api \
+    # bot.rasa_server is rasa run, without TensorFlow for a model that uses none (docs/nlu.md).
+    exec python -m bot.rasa_server run --model models/qianjian.tar.gz --port "${RASA_PORT:-5005}" --enable-api \
       --auth-token "$RASA_AUTH_TOKEN" --credentials credentials.yml --endpoints endpoints.yml "$@"
     ;;
   actions)

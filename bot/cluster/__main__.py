@@ -52,7 +52,10 @@ def infrastructure(shape: Layout) -> list[Service]:
 def application(shape: Layout, model: Path, env: dict[str, str]) -> list[Service]:
     services = [Service(f"actions-{i + 1}", action_command(str(port)), {**env, "SANIC_HOST": LOOPBACK})
                 for i, port in enumerate(shape.actions)]
-    services += [Service(f"rasa-{i + 1}", rasa_command(model, str(port), env), env)
+    # Each replica with two Sanic workers: the Redis lock store keeps one conversation's turns in order across
+    # workers as it does across replicas. SANIC_WORKERS overrides it.
+    rasa_env = {**env, "SANIC_WORKERS": os.environ.get("SANIC_WORKERS", "2")}
+    services += [Service(f"rasa-{i + 1}", rasa_command(model, str(port), rasa_env), rasa_env)
                  for i, port in enumerate(shape.rasa)]
     return [*services, Service("web", [sys.executable, "-m", "bot.web"], env)]
 
