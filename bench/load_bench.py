@@ -107,9 +107,9 @@ def model_load_seconds(system: Supervised) -> float:
         try:
             reply = chat.post(f"{system.web_url}/api/chat", timeout=5, headers={"Origin": system.web_url},
                               json={"message": "延续注册要提前多久申请", "sender": f"restart-{time.monotonic_ns()}"})
-            if reply.status_code == 200 and "依据" in reply.text:
+            if reply.status_code == 200 and any("依据" in str(m.get("text")) for m in reply.json()["messages"]):
                 return time.monotonic() - started
-        except requests.RequestException:
+        except (requests.RequestException, ValueError, KeyError):
             pass
         time.sleep(0.25)
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from bot import action_failures, action_responses, graph_runner
+from bot import action_failures, action_responses, graph_runner, kept_connections
 
 
 def install() -> None:
     action_failures.install()
     action_responses.install()
     graph_runner.install()
+    kept_connections.install()

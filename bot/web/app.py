@@ -15,6 +15,7 @@ from sanic.response import BaseHTTPResponse
 from bot.config import PROJECT_ROOT, max_message_chars, settings
 from bot.documents import draft_html, draft_pdf, link_key_valid
 from bot.drafts import draft_by_reference
+from bot.kept_connections import kept_client_session
 from bot.messages import say
 from bot.registry.unit_of_work import Database
 from bot.web.console import staff_blueprint
@@ -79,7 +80,7 @@ def create_app() -> Sanic:
     def rasa_session() -> aiohttp.ClientSession:
         """One client session per worker, kept open: a new one per turn cost a connection set-up each time."""
         if "rasa_session" not in state:
-            state["rasa_session"] = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=RASA_TIMEOUT_SECONDS))
+            state["rasa_session"] = kept_client_session(timeout=aiohttp.ClientTimeout(total=RASA_TIMEOUT_SECONDS))
         return state["rasa_session"]  # type: ignore[no-any-return]
 
     async def close_rasa_session(_app: Sanic, _loop: object) -> None:
