@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot import action_failures, action_responses, graph_runner, kept_connections
+from bot import action_failures, action_responses, domain_checks, graph_runner, kept_connections
 
 
 def install() -> None:
@@ -10,3 +10,4 @@ def install() -> None:
     action_responses.install()
     graph_runner.install()
     kept_connections.install()
+    domain_checks.install()

@@ -42,3 +42,11 @@ def test_an_action_server_that_is_not_there_gives_the_apology_and_waits_for_the_
     assert [type(e) for e in events] == [BotUttered, FollowupAction]
     assert events[0].text == say("assistant", "action_unavailable")
     assert events[1].action_name == "action_listen"
+
+
+def test_whether_a_domain_is_empty_is_still_answered_right_and_only_worked_out_once() -> None:
+    assert Domain.empty().is_empty()
+    domain = Domain.from_dict({"intents": ["greet"]})
+    assert not domain.is_empty()
+    domain.__dict__["_is_empty"] = True  # what was worked out first is what is answered from then on
+    assert domain.is_empty()
