@@ -66,6 +66,7 @@ clean:
 bench: install $(MODEL)
 	$(PY) -m evaluation.compare
 	$(PY) -m bench.load_bench
+	$(PY) -m bench.trim_steps
 	$(PY) -m bench.cluster_bench
 	$(PY) -m bench.registry_bench
 	$(PY) -m bench.engine_profile --full
