@@ -135,7 +135,7 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):  # type: ignore[
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         # Chosen on a split of the training data (evaluation/tune_classifier.py), not on the held-out set.
-        return {"model": "svm", "C": 0.3, "class_weight": "balanced", "seed": 1, "temperature": None,
+        return {"model": "svm", "C": 0.03, "class_weight": "balanced", "seed": 1, "temperature": None,
                 "retrieval_intent": "faq", "ranking_length": 10}
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
