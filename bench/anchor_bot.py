@@ -12,7 +12,7 @@ from pathlib import Path
 
 import requests
 
-from bench.system import STARTUP_SECONDS, free_port
+from bench.system import STARTUP_SECONDS, free_port, stop_process
 
 RASA = str(Path(sys.executable).with_name("rasa"))
 
@@ -61,9 +61,4 @@ class AnchorBot:
         raise TimeoutError(f"the rasa init bot did not answer within {STARTUP_SECONDS} s")
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        stop_process(self.process, 30)

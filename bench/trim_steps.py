@@ -24,7 +24,7 @@ from pathlib import Path
 import psutil
 import requests
 
-from bench.system import ROOT, free_port
+from bench.system import ROOT, free_port, stop_process
 
 RESULTS = ROOT / "results" / "benchmarks"
 MODEL = ROOT / "models" / "qianjian.tar.gz"
@@ -91,8 +91,7 @@ def measure(commit: str, database_url: str, work: Path, turns: int) -> dict[str,
         took = sorted(ask(base, turns))
         memory = rasa_process(supervisor).memory_info().rss / 2**20
     finally:
-        supervisor.terminate()
-        supervisor.wait(60)
+        stop_process(supervisor, 60)
         subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False,
                        capture_output=True)
     return {"p50": statistics.median(took), "p95": took[int(len(took) * 0.95)], "rasa_mib": memory,
@@ -119,7 +118,8 @@ def main(argv: list[str] | None = None) -> None:
              f"Each commit served as `make run` serves it, with the same model and a 1,000-record registry; one "
              f"conversation at a time, {args.turns} knowledge turns through `/api/chat` in conversations of "
              f"{TURNS_PER_CONVERSATION} turns, after 30 turns of warm-up (`python -m bench.trim_steps`). "
-             "First answer: seconds from starting `python -m bot.serve` to the first knowledge answer.", "",
+             "First answer: seconds from starting `python -m bot.serve` to the first knowledge answer. Where the "
+             "turn's time went before and after, by py-spy: [profiling-turn.md](profiling-turn.md).", "",
              "| commit | change | p50 | p95 | Rasa resident memory | first answer |",
              "| --- | --- | --- | --- | --- | --- |"]
     lines += [f"| {r['commit']} | {r['change']} | {r['p50']:.1f} ms | {r['p95']:.1f} ms | "
