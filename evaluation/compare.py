@@ -29,8 +29,8 @@ CHOSEN_MODEL = ROOT / "models" / "qianjian.tar.gz"
 ALTERNATIVES = {p.stem: p for p in sorted((ROOT / "config" / "pipelines").glob("*.yml"))}
 RESULTS = ROOT / "results" / "nlu"
 BENCHMARKS = ROOT / "results" / "benchmarks"
-TRAINING_INPUTS = [ROOT / "domain.yml", ROOT / "data" / "nlu", ROOT / "data" / "jieba", ROOT / "data" / "spacy",
-                   ROOT / "bot" / "nlu_classifier.py"]
+TRAINING_INPUTS = [ROOT / "domain.yml", ROOT / "data" / "nlu", ROOT / "data" / "jieba", ROOT / "data" / "spacy"]
+LINEAR_CLASSIFIER = ROOT / "bot" / "nlu_classifier.py"
 CHOSEN_TRAINING_SECONDS = ROOT / "models" / "qianjian.train-seconds"
 SHOWN_NAMES = {"chosen (config.yml)": "Our assistant (config.yml, linear)",
                "rasa_init": "Baseline B: rasa init + jieba", "diet": "DIET + ResponseSelector (before issue 13)",
@@ -59,8 +59,15 @@ def newest_input(config: Path, inputs: list[Path] = TRAINING_INPUTS) -> float:
     return max(times)
 
 
-def is_fresh(model: Path, config: Path, inputs: list[Path] = TRAINING_INPUTS) -> bool:
-    return model.exists() and model.stat().st_mtime > newest_input(config, inputs)
+def training_inputs(config: Path) -> list[Path]:
+    """What a model of this pipeline is trained from: the data, and our classifier's code where it uses it."""
+    uses_ours = "bot.nlu_classifier" in config.read_text(encoding="utf-8")
+    return [*TRAINING_INPUTS, LINEAR_CLASSIFIER] if uses_ours else TRAINING_INPUTS
+
+
+def is_fresh(model: Path, config: Path, inputs: list[Path] | None = None) -> bool:
+    found = training_inputs(config) if inputs is None else inputs
+    return model.exists() and model.stat().st_mtime > newest_input(config, found)
 
 
 def train_nlu(name: str, config: Path) -> tuple[Path, float | None] | None:
