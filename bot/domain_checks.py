@@ -1,5 +1,5 @@
 """Rasa 3.6 checks on every parsed message whether the domain is empty, by serialising the whole domain and a new
-empty one and comparing them: 2-3% of the Rasa server's busy samples per turn (py-spy, docs/benchmarks.md). A
+empty one and comparing them: 2-3% of the Rasa server's busy samples per turn (py-spy, docs/profiling-turn.md). A
 loaded domain does not change, so the answer is worked out once per domain object."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Rasa runs its model graph (the NLU pipeline on each message, the policies on each prediction) through dask,
 rebuilding the minimal schema and the dask graph on every call. At serving time the graph is small and runs in one
-thread anyway, and that bookkeeping cost as much as the NLU components themselves: 13.5% of the Rasa server's busy
-samples for parsing, of which our classifier was 5% (py-spy, knowledge turns; docs/benchmarks.md).
+thread anyway, and that bookkeeping alone was 9% of a knowledge turn in the Rasa server, more than our classifier
+(py-spy; docs/profiling-turn.md).
 
 The same run, in the same order dask would choose (dependencies first), with the order worked out once per set of
 targets. Nodes are called exactly as dask calls them: each with the `(name, output)` pairs of what it needs.

@@ -2,7 +2,7 @@
 
 Rasa 3.6 opens a new aiohttp session, and so a new TCP connection, for every call to the action server
 (`EndpointConfig.session`): the connection set-up was 5% of the Rasa server's busy samples on knowledge turns
-(py-spy, docs/benchmarks.md). One session per endpoint and event loop is kept instead.
+(py-spy, docs/profiling-turn.md). One session per endpoint and event loop is kept instead.
 
 Sanic closes an idle keep-alive connection after 5 s. A client that reused such a connection just as the server
 closed it would fail the call, so kept connections are dropped after KEEPALIVE_SECONDS idle, well before that.

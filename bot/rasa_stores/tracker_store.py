@@ -5,8 +5,8 @@ an empty in-memory conversation; the store therefore notes which conversations i
 (bot.channels) turns such a turn into a clear apology instead of an answer without the conversation's state.
 
 Rasa's own SQL store read every event of the conversation back and replayed it on each turn, and counted the
-stored events again before saving: together 17% of the Rasa server's busy samples on knowledge turns. This store
-keeps the trackers it saved for the most recent conversations; a kept tracker is used again only while the
+stored events again before saving: about half of a knowledge turn in the Rasa server (docs/profiling-turn.md).
+This store keeps the trackers it saved for the most recent conversations; a kept tracker is used again only while the
 database's newest event of that conversation is still the one this store wrote last, so another replica's turn,
 a failed save or a restart all lead back to the database.
 """
@@ -100,7 +100,7 @@ class RegistryTrackerStore(SQLTrackerStore):  # type: ignore[misc]
         rasa_engine: Any = self.engine  # type: ignore[has-type]
         if rasa_engine.dialect.name == "sqlite":
             # The registry's pooled engine with its pragmas: Rasa gives a SQLite file no pool, so each read and
-            # save opened a connection and ran the pragmas again (6% of the Rasa server's busy samples).
+            # save opened a connection and ran the pragmas again (9% of a turn; docs/profiling-turn.md).
             rasa_engine.dispose()
             self.engine = make_engine(rasa_engine.url.render_as_string(hide_password=False))
             self.sessionmaker = sessionmaker(bind=self.engine)
