@@ -5,9 +5,10 @@
 Rasa 3.6 imports TensorFlow in every process, through modules that only define training helpers (callbacks, data
 generators, the TED and DIET architectures) and are imported for their names. Our model's components are all
 sparse and linear, and none of them calls TensorFlow; without it the Rasa server holds about 350 MiB instead of
-700 MiB and answers its first question about 9 s sooner (docs/benchmarks.md, the turn change by change). When every component of the model's prediction graph
-is one known to run without TensorFlow, this launcher gives those imports a stand-in whose every name is an inert
-placeholder, then hands over to Rasa's own command line. A model with any other component (DIET, TED, the
+700 MiB and answers its first question about 9 s sooner (docs/benchmarks.md, the turn change by change).
+
+When every component of the model's prediction graph is one known to run without TensorFlow, this launcher gives
+those imports a stand-in whose every name is an inert placeholder, then hands over to Rasa's own command line. A model with any other component (DIET, TED, the
 ResponseSelector, dense featurizers, or one this list does not know) gets the real TensorFlow.
 """
 
