@@ -8,8 +8,9 @@ sparse and linear, and none of them calls TensorFlow; without it the Rasa server
 700 MiB and answers its first question about 9 s sooner (docs/benchmarks.md, the turn change by change).
 
 When every component of the model's prediction graph is one known to run without TensorFlow, this launcher gives
-those imports a stand-in whose every name is an inert placeholder, then hands over to Rasa's own command line. A model with any other component (DIET, TED, the
-ResponseSelector, dense featurizers, or one this list does not know) gets the real TensorFlow.
+those imports a stand-in whose every name is an inert placeholder, then hands over to Rasa's own command line.
+A model with any other component (DIET, TED, the ResponseSelector, dense featurizers, or one this list does not
+know) gets the real TensorFlow.
 """
 
 from __future__ import annotations
