@@ -62,10 +62,13 @@ def write_load_report(result: dict[str, Any]) -> str:
                  for name, by_users in result["scenarios"].items()}
     settings = result["settings"]
     lines = ["## Turn latency and throughput (the assistant as `make run` serves it)", "",
-             f"Locust, headless, on loopback; each simulated user is one conversation that sends its next turn as "
-             f"soon as the reply arrives (no think time). {settings['seconds']} s per run, {settings['repeat']} runs "
-             f"per cell: median, and min–max over the runs in brackets. Registry: {result['records']:,} demo "
-             "records on SQLite; conversations in the SQL tracker store on the same database. Locust runs on the "
+             f"Locust, headless, on loopback; each simulated user is a browser that loads the chat page, keeps its "
+             f"cookies and posts to `/api/chat`, sending its next turn as soon as the reply arrives (no think "
+             f"time). A conversation lasts 10 turns (an identification counts as one), then the user starts a new "
+             f"one, as people do; the anchor bot's users too. Before issue 13 a user's single conversation lasted "
+             f"the whole run, which measured Rasa's history featurisation as much as a turn. "
+             f"{settings['seconds']} s per run, {settings['repeat']} runs per cell: median, and min–max over the "
+             f"runs in brackets. Registry: {result['records']:,} demo records on SQLite; conversations in the SQL tracker store on the same database. Locust runs on the "
              "same 2 cores as the servers.", "",
              "| scenario | users | p50 | p95 | p99 | turns/s | failed / turns |",
              "| --- | --- | --- | --- | --- | --- | --- |"]

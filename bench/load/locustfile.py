@@ -50,11 +50,21 @@ class Conversation(FastHttpUser):
     abstract = True
     wait_time = constant(0)
 
+    # People ask a few things and leave; the next visit is a new conversation. A conversation that never ends
+    # measures Rasa's history featurisation, which grows with every turn, rather than a turn people make.
+    turns_per_conversation = 10
+
     def on_start(self) -> None:
         self.client.get("/", name="chat page")
         self.sender = f"bench-{os.getpid()}-{next(_sender_numbers)}-{random.randrange(10**9)}"
+        self.turns = 0
+
+    def next_visit_if_due(self) -> None:
+        if self.turns >= self.turns_per_conversation:
+            self.on_start()
 
     def say(self, text: str, name: str, expect: str | None = None) -> str:
+        self.turns += 1
         with self.client.post(CHAT, json={"message": text, "sender": self.sender}, name=name,
                               headers={"Origin": (self.host or "").rstrip("/")}, catch_response=True) as response:
             try:
@@ -91,12 +101,17 @@ class AnchorUser(FastHttpUser):
     """A conversation with the bare `rasa init` bot through its REST webhook, the anchor of the comparison."""
 
     wait_time = constant(0)
+    turns_per_conversation = Conversation.turns_per_conversation
 
     def on_start(self) -> None:
         self.sender = f"anchor-{os.getpid()}-{next(_sender_numbers)}-{random.randrange(10**9)}"
+        self.turns = 0
 
     @task
     def turn(self) -> None:
+        if self.turns >= self.turns_per_conversation:
+            self.on_start()
+        self.turns += 1
         with self.client.post(WEBHOOK, json={"sender": self.sender, "message": random.choice(ANCHOR_MESSAGES)},
                               name="anchor", catch_response=True) as response:
             if response.status_code != 200 or not (response.text or "").startswith("[{"):
@@ -106,6 +121,7 @@ class AnchorUser(FastHttpUser):
 class KnowledgeUser(Conversation):
     @task
     def knowledge(self) -> None:
+        self.next_visit_if_due()
         self.say(random.choice(KNOWLEDGE_QUESTIONS), "b_knowledge", expect="依据：")
 
 
@@ -116,6 +132,7 @@ class PersonalUser(Conversation):
 
     @task
     def personal(self) -> None:
+        self.next_visit_if_due()
         self.say(random.choice(PERSONAL_QUESTIONS), "c_personal", expect="2")
 
 
@@ -126,6 +143,7 @@ class DraftUser(Conversation):
 
     @task
     def draft(self) -> None:
+        self.next_visit_if_due()
         self.say("我要办延续注册", "d_draft_start", expect="联系电话")
         self.say("13800000000", "d_draft_phone", expect="确认保存")
         saved = DRAFT_REFERENCE.search(self.say("/affirm", "d_draft_confirm", expect="X-"))
@@ -137,34 +155,22 @@ class MixedUser(Conversation):
     """The soak test: questions, identification and drafts in one conversation, with a little think time."""
 
     wait_time = between(0.5, 1.5)
-    turns_per_conversation = 20  # people ask a few things and leave; the next visit is a new conversation
+    turns_per_conversation = 20
 
     def on_start(self) -> None:
         super().on_start()
-        self.turns = 0
         self.identify()
-
-    def say(self, text: str, name: str, expect: str | None = None) -> str:
-        self.turns += 1
-        return super().say(text, name, expect)
-
-    def next_visit_if_due(self) -> None:
-        if self.turns >= self.turns_per_conversation:
-            self.on_start()
 
     @task(3)
     def knowledge(self) -> None:
-        self.next_visit_if_due()
         KnowledgeUser.knowledge(self)  # type: ignore[arg-type]
 
     @task(3)
     def personal(self) -> None:
-        self.next_visit_if_due()
         PersonalUser.personal(self)  # type: ignore[arg-type]
 
     @task(1)
     def draft(self) -> None:
-        self.next_visit_if_due()
         DraftUser.draft(self)  # type: ignore[arg-type]
 
 
