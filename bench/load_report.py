@@ -68,8 +68,8 @@ def write_load_report(result: dict[str, Any]) -> str:
              f"one, as people do; the anchor bot's users too. Before issue 13 a user's single conversation lasted "
              f"the whole run, which measured Rasa's history featurisation as much as a turn. "
              f"{settings['seconds']} s per run, {settings['repeat']} runs per cell: median, and min–max over the "
-             f"runs in brackets. Registry: {result['records']:,} demo records on SQLite; conversations in the SQL tracker store on the same database. Locust runs on the "
-             "same 2 cores as the servers.", "",
+             f"runs in brackets. Registry: {result['records']:,} demo records on SQLite; conversations in the SQL "
+             "tracker store on the same database. Locust runs on the same 2 cores as the servers.", "",
              "| scenario | users | p50 | p95 | p99 | turns/s | failed / turns |",
              "| --- | --- | --- | --- | --- | --- | --- |"]
     for name, by_users in scenarios.items():
