@@ -93,3 +93,14 @@ def test_full_id_numbers_are_masked_in_what_is_stored(url: str) -> None:
     run(one.save(conversation("d", "我的身份证520102198001011234")))
     assert "520102198001011234" not in " ".join(stored_texts(url, "d"))
     assert "1234" in " ".join(stored_texts(url, "d"))
+
+
+def test_only_the_most_recent_conversations_are_kept(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.rasa_stores import tracker_store
+
+    monkeypatch.setattr(tracker_store, "KEPT_CONVERSATIONS", 2)
+    one = store(url)
+    for sender in ("e1", "e2", "e3"):
+        run(one.save(conversation(sender, "你好")))
+    assert list(one._kept) == ["e2", "e3"]
+    assert run(one.retrieve("e1")) is not None  # read from the database again
