@@ -23,7 +23,7 @@ from bench.load_bench import RESULTS, TODAY, bench_database, run_locust
 
 def measure(cluster: RunningCluster, base_url: str, people: Path, users: int, seconds: int, repeat: int,
             work: Path) -> dict[str, Any]:
-    runs = [run_locust(cluster.env, base_url, "KnowledgeUser", users, seconds, work,
+    runs = [run_locust(cluster.env, base_url, "WebhookKnowledgeUser", users, seconds, work,
                        {"BENCH_PEOPLE": str(people)})["b_knowledge"] for _ in range(repeat)]
     return {"rps": statistics.median(r["rps"] for r in runs), "rps_min": min(r["rps"] for r in runs),
             "rps_max": max(r["rps"] for r in runs), "p50": statistics.median(r["p50"] for r in runs),
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> None:
     cluster = start_cluster(TODAY.isoformat())
     try:
         import_records(cluster, work / "records.jsonl")
-        run_locust(cluster.env, cluster.public_url, "KnowledgeUser", 10, 10, work, {"BENCH_PEOPLE": str(people)})
+        run_locust(cluster.env, cluster.public_url, "WebhookKnowledgeUser", 10, 10, work)
         two = measure(cluster, cluster.public_url, people, args.users, args.seconds, args.repeat, work)
         one = measure(cluster, cluster.replica_url(0), people, args.users, args.seconds, args.repeat, work)
     finally:
@@ -59,7 +59,8 @@ def main(argv: list[str] | None = None) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "cluster.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
     lines = ["## Cluster: one and two Rasa replicas on this machine", "",
-             f"Knowledge answers through the REST webhook, {args.users} concurrent conversations, {args.seconds} s × "
+             f"Knowledge answers through the REST webhook, {args.users} users in conversations of 10 turns, "
+             f"{args.seconds} s × "
              f"{args.repeat} runs (median, min–max). PostgreSQL tracker store and registry, Redis lock store, two "
              "action servers behind nginx; \"1 replica\" addresses one Rasa replica directly, \"2 replicas\" goes "
              "through nginx's round robin.", "",
@@ -67,10 +68,10 @@ def main(argv: list[str] | None = None) -> None:
     for count, figures in (("1", one), ("2", two)):
         lines.append(f"| {count} | {figures['rps']:.1f} ({figures['rps_min']:.1f}–{figures['rps_max']:.1f}) | "
                      f"{figures['p50']:.0f} ms | {figures['p95']:.0f} ms | {figures['failures']} |")
-    lines += ["", f"Two replicas give {two['rps'] / one['rps']:.2f}× the throughput of one on these "
-              "2 cores: each Rasa turn is CPU-bound (TensorFlow inference), so a second replica helps only as far as "
-              "a core is free; on more cores (or more machines) replicas add throughput until the database does not "
-              "keep up.", ""]
+    lines += ["", f"Two replicas give {two['rps'] / one['rps']:.2f}× the throughput of one on these 2 cores "
+              "(each replica with two Sanic workers): each Rasa turn is CPU-bound, so a second replica helps only "
+              "as far as a core is free; on more cores (or more machines) replicas add throughput until the "
+              "database does not keep up.", ""]
     (RESULTS / "cluster.md").write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))
 

@@ -40,7 +40,7 @@ from bot.registry.unit_of_work import Database
 RESULTS = ROOT / "results" / "benchmarks"
 TODAY = dt.date(2026, 11, 25)
 SCENARIOS = {"a_parse": ("ParseUser", "(a) NLU only: POST /model/parse"),
-             "b_knowledge": ("KnowledgeUser", "(b) knowledge answer, REST webhook"),
+             "b_knowledge": ("KnowledgeUser", "(b) knowledge answer"),
              "c_personal": ("PersonalUser", "(c) personal answer (identified)"),
              "d_draft_confirm": ("DraftUser",
                                  "(d) draft confirmation (a write; turns/s counts confirmations, one turn in three)")}

@@ -97,14 +97,18 @@ class ParseUser(FastHttpUser):
                 response.failure(f"status {response.status_code}")
 
 
-class AnchorUser(FastHttpUser):
-    """A conversation with the bare `rasa init` bot through its REST webhook, the anchor of the comparison."""
+class WebhookUser(FastHttpUser):
+    """Conversations through a Rasa REST webhook directly (--host is that Rasa), 10 turns each."""
 
+    abstract = True
     wait_time = constant(0)
     turns_per_conversation = Conversation.turns_per_conversation
+    messages: tuple[str, ...] = ()
+    request_name = ""
+    expect = ""
 
     def on_start(self) -> None:
-        self.sender = f"anchor-{os.getpid()}-{next(_sender_numbers)}-{random.randrange(10**9)}"
+        self.sender = f"webhook-{os.getpid()}-{next(_sender_numbers)}-{random.randrange(10**9)}"
         self.turns = 0
 
     @task
@@ -112,10 +116,26 @@ class AnchorUser(FastHttpUser):
         if self.turns >= self.turns_per_conversation:
             self.on_start()
         self.turns += 1
-        with self.client.post(WEBHOOK, json={"sender": self.sender, "message": random.choice(ANCHOR_MESSAGES)},
-                              name="anchor", catch_response=True) as response:
-            if response.status_code != 200 or not (response.text or "").startswith("[{"):
+        with self.client.post(WEBHOOK, json={"sender": self.sender, "message": random.choice(self.messages)},
+                              name=self.request_name, catch_response=True) as response:
+            if response.status_code != 200 or self.expect not in bytes(response.content or b"").decode():
                 response.failure(f"status {response.status_code}: {(response.text or '')[:80]!r}")
+
+
+class AnchorUser(WebhookUser):
+    """A conversation with the bare `rasa init` bot, the anchor of the comparison."""
+
+    messages = tuple(ANCHOR_MESSAGES)
+    request_name = "anchor"
+    expect = '"text"'
+
+
+class WebhookKnowledgeUser(WebhookUser):
+    """Knowledge questions straight to one Rasa replica or through nginx's /webhooks/ (the cluster bench)."""
+
+    messages = tuple(KNOWLEDGE_QUESTIONS)
+    request_name = "b_knowledge"
+    expect = "依据："
 
 
 class KnowledgeUser(Conversation):
