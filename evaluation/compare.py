@@ -175,8 +175,8 @@ def main() -> None:
                      f"{scores.response_accuracy:.1%} | "
                      f"{scores.full_accuracy:.1%} | {answers.correctness:.1%} | {rasa_scores['intent'] or 0:.1%} | "
                      f"{'—' if selector is None else f'{selector:.1%}'} | {trained} |")
-    lines += [f"| {name} | not evaluated: no up-to-date model and EVAL_NO_TRAINING=1 | | | | | | |"
-              for name in left_out]
+    lines += [f"| {SHOWN_NAMES.get(name, name)} | not evaluated: no up-to-date model and EVAL_NO_TRAINING=1 "
+              "| | | | | | |" for name in left_out]
     lines += ["", "Intent and topic right: the intent is right and, for a knowledge question, the FAQ topic too. "
               "Answer correctness: the reply states the key fact and cites the right clause "
               "(results/benchmarks/quality.md, with Baseline A, the BM25 retriever).", "",
