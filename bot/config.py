@@ -43,3 +43,23 @@ def max_message_chars(environ: dict[str, str] | None = None) -> int:
     except ValueError:
         return MAX_MESSAGE_CHARS
     return limit if limit > 0 else MAX_MESSAGE_CHARS
+
+
+def rasa_url(environ: dict[str, str] | None = None) -> str:
+    """Where the web server reaches Rasa: RASA_URL, default Rasa on this machine's loopback."""
+    env = os.environ if environ is None else environ
+    return env.get("RASA_URL") or "http://127.0.0.1:5005"
+
+
+# Sanic workers per Rasa replica in `make run-cluster`, where the Redis lock store orders one conversation's turns
+# across workers (docs/deploy.md); SANIC_WORKERS overrides it. `make run` always runs one.
+CLUSTER_SANIC_WORKERS = 2
+
+
+def cluster_sanic_workers(environ: dict[str, str] | None = None) -> int:
+    env = os.environ if environ is None else environ
+    try:
+        workers = int(env.get("SANIC_WORKERS") or CLUSTER_SANIC_WORKERS)
+    except ValueError:
+        return CLUSTER_SANIC_WORKERS
+    return workers if workers > 0 else CLUSTER_SANIC_WORKERS

@@ -16,7 +16,7 @@ import requests
 from bot.cluster.layout import LOOPBACK, Layout, layout
 from bot.cluster.nginx import write_nginx_config
 from bot.cluster.postgres import initialise, server_command
-from bot.config import PROJECT_ROOT
+from bot.config import PROJECT_ROOT, cluster_sanic_workers
 from bot.serve import Service, action_command, rasa_command, service_environment, start, supervise
 
 STARTUP_SECONDS = 600
@@ -52,9 +52,9 @@ def infrastructure(shape: Layout) -> list[Service]:
 def application(shape: Layout, model: Path, env: dict[str, str]) -> list[Service]:
     services = [Service(f"actions-{i + 1}", action_command(str(port)), {**env, "SANIC_HOST": LOOPBACK})
                 for i, port in enumerate(shape.actions)]
-    # Each replica with two Sanic workers: the Redis lock store keeps one conversation's turns in order across
-    # workers as it does across replicas. SANIC_WORKERS overrides it.
-    rasa_env = {**env, "SANIC_WORKERS": os.environ.get("SANIC_WORKERS", "2")}
+    # Each replica with several Sanic workers: the Redis lock store keeps one conversation's turns in order across
+    # workers as it does across replicas.
+    rasa_env = {**env, "SANIC_WORKERS": str(cluster_sanic_workers())}
     services += [Service(f"rasa-{i + 1}", rasa_command(model, str(port), rasa_env), rasa_env)
                  for i, port in enumerate(shape.rasa)]
     return [*services, Service("web", [sys.executable, "-m", "bot.web"], env)]

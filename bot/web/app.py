@@ -12,7 +12,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import BaseHTTPResponse
 
-from bot.config import PROJECT_ROOT, max_message_chars, settings
+from bot.config import PROJECT_ROOT, max_message_chars, rasa_url, settings
 from bot.documents import draft_html, draft_pdf, link_key_valid
 from bot.drafts import draft_by_reference
 from bot.kept_connections import kept_client_session
@@ -75,7 +75,7 @@ def create_app() -> Sanic:
         return state["database"]  # type: ignore[no-any-return]
 
     allowed = allowed_origins()
-    rasa_webhook = os.environ.get("RASA_URL", "http://127.0.0.1:5005") + "/webhooks/rest/webhook"
+    rasa_webhook = rasa_url() + "/webhooks/rest/webhook"
 
     def rasa_session() -> aiohttp.ClientSession:
         """One client session per worker, kept open: a new one per turn cost a connection set-up each time."""
