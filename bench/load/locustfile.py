@@ -122,7 +122,7 @@ class WebhookUser(FastHttpUser):
                 texts = " ".join(str(r.get("text", "")) for r in response.json())
             except Exception:
                 texts = ""
-            if response.status_code != 200 or self.expect not in texts:
+            if response.status_code != 200 or not texts.strip() or self.expect not in texts:
                 response.failure(f"status {response.status_code}: {(response.text or '')[:80]!r}")
 
 
