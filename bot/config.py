@@ -36,13 +36,18 @@ def today(environ: dict[str, str] | None = None) -> dt.date:
 MAX_MESSAGE_CHARS = 500
 
 
-def max_message_chars(environ: dict[str, str] | None = None) -> int:
+def positive_number(name: str, default: int, environ: dict[str, str] | None = None) -> int:
+    """The environment variable as a whole number above 0; the default when it is unset or anything else."""
     env = os.environ if environ is None else environ
     try:
-        limit = int(env.get("MAX_MESSAGE_CHARS") or MAX_MESSAGE_CHARS)
+        value = int(env.get(name) or default)
     except ValueError:
-        return MAX_MESSAGE_CHARS
-    return limit if limit > 0 else MAX_MESSAGE_CHARS
+        return default
+    return value if value > 0 else default
+
+
+def max_message_chars(environ: dict[str, str] | None = None) -> int:
+    return positive_number("MAX_MESSAGE_CHARS", MAX_MESSAGE_CHARS, environ)
 
 
 def rasa_url(environ: dict[str, str] | None = None) -> str:
@@ -57,9 +62,4 @@ CLUSTER_SANIC_WORKERS = 2
 
 
 def cluster_sanic_workers(environ: dict[str, str] | None = None) -> int:
-    env = os.environ if environ is None else environ
-    try:
-        workers = int(env.get("SANIC_WORKERS") or CLUSTER_SANIC_WORKERS)
-    except ValueError:
-        return CLUSTER_SANIC_WORKERS
-    return workers if workers > 0 else CLUSTER_SANIC_WORKERS
+    return positive_number("SANIC_WORKERS", CLUSTER_SANIC_WORKERS, environ)
