@@ -19,6 +19,7 @@ from bot.kept_connections import kept_client_session
 from bot.messages import say
 from bot.registry.unit_of_work import Database
 from bot.web.console import staff_blueprint
+from bot.web.conversation_cookie import conversation_id, new_conversation_id, set_conversation_cookie
 from bot.web.employer_page import employer_blueprint
 
 STATIC = PROJECT_ROOT / "bot" / "web" / "static"
@@ -113,7 +114,10 @@ def create_app() -> Sanic:
 
     @app.get("/")
     async def chat_page(request: Request) -> response.HTTPResponse:
-        return await response.file(str(STATIC / "chat.html"), mime_type="text/html; charset=utf-8")
+        page = await response.file(str(STATIC / "chat.html"), mime_type="text/html; charset=utf-8")
+        if conversation_id(request) is None:
+            set_conversation_cookie(page, request, new_conversation_id())
+        return page
 
     @app.get("/healthz")
     async def health(request: Request) -> response.HTTPResponse:
@@ -134,9 +138,10 @@ def create_app() -> Sanic:
             body = {}
         message = body.get("message")
         text = message if isinstance(message, str) else ""
-        sender = str(body.get("sender") or "")[:100]
-        if not sender:
-            return response.json({"error": say("web", "no_sender")}, status=400)
+        # The cookie's conversation; a client without one gets a new conversation and its cookie.
+        conversation = conversation_id(request)
+        issue_cookie = conversation is None
+        sender = conversation or new_conversation_id()
         if not text.strip():
             return response.json({"error": say("web", "empty")}, status=400)
         limit = max_message_chars()
@@ -148,7 +153,10 @@ def create_app() -> Sanic:
                 messages = await reply.json(content_type=None)
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
             return response.json({"messages": [{"text": say("web", "assistant_unavailable")}]}, status=503)
-        return response.json({"messages": messages if isinstance(messages, list) else []})
+        reply = response.json({"messages": messages if isinstance(messages, list) else []})
+        if issue_cookie:
+            set_conversation_cookie(reply, request, sender)
+        return reply
 
     def _draft(reference: str, key: str) -> Any:
         if not link_key_valid(reference, key):

@@ -6,8 +6,8 @@
   var input = document.getElementById("input");
   var typing = document.getElementById("typing");
   var KEY = "qianjian-chat";
-  var state = JSON.parse(localStorage.getItem(KEY) || "null") || {
-    sender: "web-" + Math.random().toString(36).slice(2) + Date.now().toString(36), history: [] };
+  // The conversation itself is the server's signed cookie; only what was shown is kept here.
+  var state = JSON.parse(localStorage.getItem(KEY) || "null") || { history: [] };
   var composing = false;
   // A host page that knows the user passes a signed token (widget.js puts it after #token=).
   var token = (location.hash.match(/token=([^&]+)/) || [])[1];
@@ -85,7 +85,7 @@
     add({ who: "user", text: shown || message, at: Date.now() });
     typing.hidden = false;
     fetch("/api/chat", { method: "POST", headers: { "Content-Type": "application/json" },
-                         body: JSON.stringify({ sender: state.sender, message: message,
+                         body: JSON.stringify({ message: message,
                                                 metadata: token ? { token: token } : {} }) })
       .then(function (r) { return r.json(); })
       .then(function (data) {
