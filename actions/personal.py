@@ -55,30 +55,16 @@ def ask_identity(dispatcher: CollectingDispatcher, pending_intent: str) -> list[
     return [SlotSet("pending_intent", pending_intent)]
 
 
-async def answer_for(intent: str, person_id: str, dispatcher: CollectingDispatcher) -> list[EventType]:
+async def answer_for(intent: str, person_id: str, dispatcher: CollectingDispatcher,
+                     *lines: str) -> list[EventType]:
+    """The registrant's own answer; `lines` (the general rule) go before its 依据 line."""
     report = await in_thread(_report, person_id, assistant_today())
     if report is None:
         dispatcher.utter_message(text=say("assistant", "not_found_after_identity"))
         return []
     answer = personal_answer(intent, report)
-    dispatcher.utter_message(text=answer.render())
+    dispatcher.utter_message(text="\n".join([answer.text, *lines, answer.basis_line]))
     return [SlotSet("last_topic", answer.topic)]
-
-
-class ActionPersonalAnswer(Action):
-    def name(self) -> str:
-        return "action_personal_answer"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
-        intent = tracker.latest_message.get("intent", {}).get("name")
-        if intent not in PERSONAL_ANSWERS:
-            dispatcher.utter_message(response="utter_default")
-            return []
-        person_id, events = known_person(tracker)
-        if person_id is None:
-            return ask_identity(dispatcher, intent)
-        return events + await answer_for(intent, person_id, dispatcher)
 
 
 def identity_in(text: str) -> tuple[str | None, str | None]:

@@ -1,0 +1,70 @@
+"""One turn about the notice, whichever intent brought it here: the tracker translated into a Turn,
+bot.understanding decides, bot.answers renders. Used by the FAQ, clarify, decline and personal actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.personal import answer_for, known_person
+from actions.services import assistant_today, entity_values, latest_text
+from bot.answers.knowledge import topics
+from bot.answers.turn_reply import Reply, general_rule, turn_reply
+from bot.understanding.decide import Decision, Kind, Turn, decide
+
+RETRIEVAL_INTENT = "faq"
+ANSWERED_TOPIC = "answered_topic"
+
+
+def _topic_ranking(tracker: Tracker) -> tuple[tuple[str, float], ...]:
+    selector = tracker.latest_message.get("response_selector", {}).get(RETRIEVAL_INTENT, {})
+    found = []
+    for entry in selector.get("ranking", []):
+        key = str(entry.get("intent_response_key") or "")
+        topic = key.split("/", 1)[1] if "/" in key else ""
+        if topic in topics():
+            found.append((topic, float(entry.get("confidence") or 0.0)))
+    return tuple(found)
+
+
+def turn_of(tracker: Tracker, identified: bool) -> Turn:
+    intent = tracker.latest_message.get("intent", {})
+    chosen = entity_values(tracker, "faq_topic")
+    return Turn(
+        text=latest_text(tracker),
+        intent=str(intent.get("name") or ""),
+        intent_confidence=float(intent.get("confidence") or 0.0),
+        topics=_topic_ranking(tracker),
+        intents=tuple((str(i.get("name")), float(i.get("confidence") or 0.0))
+                      for i in tracker.latest_message.get("intent_ranking", [])),
+        chosen_topic=chosen[0] if chosen and chosen[0] in topics() else None,
+        previous_topic=tracker.get_slot(ANSWERED_TOPIC),
+        identified=identified,
+    )
+
+
+def _send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
+    for message in reply.messages:
+        dispatcher.utter_message(text=message.text, buttons=list(message.buttons) or None)
+
+
+async def respond(dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    person_id, events = known_person(tracker)
+    decision: Decision = decide(turn_of(tracker, person_id is not None))
+    if decision.kind is Kind.DEFER:
+        dispatcher.utter_message(response="utter_default")
+        return events
+    if decision.kind is Kind.PERSONAL and person_id is not None and decision.personal_intent:
+        rule = general_rule(decision.topics[0], assistant_today())
+        return events + await answer_for(decision.personal_intent, person_id, dispatcher, rule) + [
+            SlotSet(ANSWERED_TOPIC, decision.topics[0])]
+    reply = turn_reply(decision, assistant_today())
+    _send(dispatcher, reply)
+    if decision.offer_identity and tracker.latest_message.get("intent", {}).get("name") != RETRIEVAL_INTENT:
+        events.append(SlotSet("pending_intent", tracker.latest_message["intent"]["name"]))
+    if reply.answered_topic:
+        events.append(SlotSet(ANSWERED_TOPIC, reply.answered_topic))
+    return events

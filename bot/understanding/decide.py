@@ -1,0 +1,178 @@
+"""What to do with one turn: answer (which topics), compute from typed facts, answer from the registrant's
+own record, decline, ask "您是想问", or ask back. Pure: the caller passes what the classifier said and what
+the conversation knows; the reply is rendered elsewhere (bot/answers/turn_reply.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+
+from bot.understanding.agreement import agrees, best_by_terms, term_score, topics_by_terms
+from bot.understanding.follow_up import follow_up_topic, looks_like_follow_up
+from bot.understanding.lexicon import ScopeKind, normal_form, thresholds
+from bot.understanding.questions import split_questions
+from bot.understanding.scope import out_of_scope_kind
+from bot.understanding.typed_facts import TypedFacts, typed_facts
+
+FAQ = "faq"
+OUT_OF_SCOPE = "out_of_scope"
+FALLBACK = "nlu_fallback"
+CHOICES = 3
+# The general topic of each question about one's own record, and back.
+GENERAL_TOPIC = {"my_expiry": "renewal", "my_renewal_deadline": "renewal", "my_renewal_eligibility": "renewal",
+                 "my_hours": "ce_hours", "my_age_cap": "age_limit", "my_unregistered": "initial_registration",
+                 "my_addition": "addition", "my_paper_certificate": "paper_certificate",
+                 "my_abnormal_status": "abnormal_status"}
+PERSONAL_INTENT = {"renewal_expired": "my_renewal_eligibility", "ce_hours": "my_hours", "age_limit": "my_age_cap",
+                   "initial_registration": "my_unregistered", "addition": "my_addition",
+                   "paper_certificate": "my_paper_certificate", "electronic_certificate": "my_paper_certificate",
+                   "abnormal_status": "my_abnormal_status"}
+RENEWAL_ASKS = ((re.compile(r"能不能|还能|能否|可以.{0,6}吗|能.{0,6}吗|行不行|来得及|可不可以"), "my_renewal_eligibility"),
+                (re.compile(r"什么时候到期|哪天到期|有效期(到|至)|几号到期|到期时间|还有多久到期"), "my_expiry"))
+QUESTION_LIKE = re.compile(r"[?？]|吗|呢|怎么|如何|什么|哪|几|多少|能不能|可不可以|是否|要不要|需不需要|咋")
+
+
+class Kind(Enum):
+    ANSWER = "answer"
+    COMPUTED = "computed"
+    PERSONAL = "personal"
+    DECLINE = "decline"
+    CLARIFY = "clarify"
+    DEFER = "defer"
+
+
+@dataclass(frozen=True)
+class Turn:
+    text: str
+    intent: str
+    intent_confidence: float
+    topics: tuple[tuple[str, float], ...] = ()
+    """The classifier's FAQ topics with their probability given faq, best first."""
+    intents: tuple[tuple[str, float], ...] = ()
+    chosen_topic: str | None = None
+    """A topic chosen with a button: answered as asked."""
+    previous_topic: str | None = None
+    identified: bool = False
+
+
+@dataclass(frozen=True)
+class Decision:
+    kind: Kind
+    topics: tuple[str, ...] = ()
+    """ANSWER: the topics to answer, in order; CLARIFY: the choices; DECLINE: the nearest topics."""
+    buttons: tuple[str, ...] = ()
+    """ANSWER: topics of a second question that was not matched confidently, offered as buttons."""
+    facts: TypedFacts = field(default_factory=TypedFacts)
+    scope: ScopeKind | None = None
+    personal_intent: str | None = None
+    offer_identity: bool = False
+    reason: str = ""
+
+
+def _faq_probability(turn: Turn) -> dict[str, float]:
+    faq = turn.intent_confidence if turn.intent == FAQ else dict(turn.intents).get(FAQ, 0.0)
+    return {topic: faq * share for topic, share in turn.topics}
+
+
+def _choices(turn: Turn, *first: str) -> tuple[str, ...]:
+    """Up to three topics to offer: the ones given, the classifier's best, then the words' best."""
+    ranked = [*first, *(topic for topic, _ in turn.topics[:2]), *(topic for topic, _ in topics_by_terms(turn.text)[:2])]
+    return tuple(dict.fromkeys(ranked))[:CHOICES]
+
+
+def _personal_intent(topic: str, text: str) -> str | None:
+    if topic == "renewal":
+        normal = normal_form(text)
+        return next((intent for pattern, intent in RENEWAL_ASKS if pattern.search(normal)), "my_renewal_deadline")
+    return PERSONAL_INTENT.get(topic)
+
+
+def _answer(turn: Turn, topic: str, facts: TypedFacts, reason: str, buttons: tuple[str, ...] = (),
+            also: tuple[str, ...] = ()) -> Decision:
+    """An answer on `topic`: from typed facts when the message has them, from the record when identified."""
+    if facts.anything:
+        return Decision(Kind.COMPUTED, (topic,), facts=facts, reason=reason)
+    if turn.identified and not also and (intent := _personal_intent(topic, turn.text)):
+        return Decision(Kind.PERSONAL, (topic,), personal_intent=intent, reason=reason)
+    return Decision(Kind.ANSWER, (topic, *also), buttons, facts=facts, reason=reason)
+
+
+def _second_questions(turn: Turn, topic: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Other questions of the message: (topics to answer too, topics to offer as buttons)."""
+    parts = [part for part in split_questions(turn.text) if QUESTION_LIKE.search(part)]
+    if len(parts) < 2:
+        return (), ()
+    answered, offered = [], []
+    least = thresholds()["second_question_terms"]
+    for part in parts:
+        if agrees(topic, part) and best_by_terms(part) in (topic, None):
+            continue
+        other = best_by_terms(part)
+        if other is None or other == topic or out_of_scope_kind(part):
+            continue
+        (answered if term_score(other, part) >= least else offered).append(other)
+    return tuple(dict.fromkeys(answered)), tuple(dict.fromkeys(t for t in offered if t not in answered))
+
+
+def _faq(turn: Turn, facts: TypedFacts) -> Decision:
+    probabilities = _faq_probability(turn)
+    if not turn.topics:
+        return Decision(Kind.CLARIFY, _choices(turn), reason="no topic")
+    topic = turn.topics[0][0]
+    confident = probabilities.get(topic, 0.0) >= thresholds()["answer_confidence"]
+    if not (confident and agrees(topic, turn.text)):
+        return Decision(Kind.CLARIFY, _choices(turn), reason="classifier and words disagree or low confidence")
+    also, offered = _second_questions(turn, topic)
+    return _answer(turn, topic, facts, "classifier and words agree", offered, also)
+
+
+def _personal(turn: Turn, facts: TypedFacts) -> Decision:
+    topic = GENERAL_TOPIC[turn.intent]
+    if facts.anything:
+        return Decision(Kind.COMPUTED, (topic,), facts=facts, reason="facts typed in a personal question")
+    if turn.identified:
+        return Decision(Kind.PERSONAL, (topic,), personal_intent=turn.intent, reason="identified registrant")
+    if not agrees(topic, turn.text) and not agrees(topic, turn.text + "延续"):
+        return Decision(Kind.CLARIFY, _choices(turn, topic), reason="personal intent without its words")
+    return Decision(Kind.ANSWER, (topic,), facts=facts, offer_identity=True,
+                    reason="general answer, identification offered")
+
+
+def _follow_up(turn: Turn, facts: TypedFacts) -> Decision | None:
+    if turn.previous_topic is None or not looks_like_follow_up(turn.text):
+        return None
+    topic = follow_up_topic(turn.text, turn.previous_topic)
+    if topic is None:
+        return None
+    if facts.anything and not (facts.specialty_count and not facts.dates and not facts.hours_typed):
+        return Decision(Kind.COMPUTED, (topic,), facts=facts, reason="follow-up with typed facts")
+    return Decision(Kind.ANSWER, (topic,), facts=facts, reason=f"follow-up of {turn.previous_topic}")
+
+
+def decide(turn: Turn) -> Decision:
+    if turn.chosen_topic:
+        return Decision(Kind.ANSWER, (turn.chosen_topic,), reason="chosen with a button")
+    scope = out_of_scope_kind(turn.text)
+    if scope is not None:
+        return Decision(Kind.DECLINE, scope.near, scope=scope, reason=f"names {scope.name}")
+    facts = typed_facts(turn.text)
+    if (follow_up := _follow_up(turn, facts)) is not None:
+        return follow_up
+    if turn.intent == OUT_OF_SCOPE:
+        if turn.intent_confidence >= thresholds()["decline_confidence"] or not topics_by_terms(turn.text):
+            return Decision(Kind.DECLINE, reason="classifier: out of scope")
+        return Decision(Kind.CLARIFY, _choices(turn), reason="out of scope, but not sure")
+    if turn.intent == FAQ:
+        return _faq(turn, facts)
+    if turn.intent in GENERAL_TOPIC:
+        return _personal(turn, facts)
+    if turn.intent == FALLBACK:
+        runner_up = next((name for name, _ in turn.intents if name != FALLBACK), None)
+        if runner_up in GENERAL_TOPIC and facts.anything:
+            return Decision(Kind.COMPUTED, (GENERAL_TOPIC[runner_up],), facts=facts, reason="facts typed")
+        if runner_up == FAQ and facts.anything and turn.topics and agrees(turn.topics[0][0], turn.text):
+            return Decision(Kind.COMPUTED, (turn.topics[0][0],), facts=facts, reason="facts typed")
+        return Decision(Kind.CLARIFY, _choices(turn), reason="low confidence")
+    return Decision(Kind.DEFER, reason="not a question about the notice")

@@ -1,0 +1,89 @@
+"""The word lists of data/understanding/, compiled once, and the one normal form they are matched on."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import yaml
+
+from bot.config import PROJECT_ROOT
+
+FOLDER = PROJECT_ROOT / "data" / "understanding"
+
+
+def normal_form(text: str) -> str:
+    """Full-width to half-width (NFKC), lower case, spaces squeezed: what every pattern is matched on."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().lower()
+
+
+def _compiled(pattern: str) -> re.Pattern[str]:
+    # Folded YAML (>-) joins lines with a space; alternations are written without spaces.
+    return re.compile(pattern.replace(" ", "").replace("\n", ""))
+
+
+def _load(name: str) -> dict[str, Any]:
+    with (FOLDER / name).open(encoding="utf-8") as handle:
+        return dict(yaml.safe_load(handle))
+
+
+@dataclass(frozen=True)
+class ScopeKind:
+    name: str
+    label: str
+    pattern: re.Pattern[str]
+    unless: re.Pattern[str] | None
+    near: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Aspect:
+    name: str
+    pattern: re.Pattern[str]
+    topic: str | None
+    by_topic: dict[str, str]
+
+    def topic_after(self, previous: str) -> str:
+        if self.topic:
+            return self.topic
+        return self.by_topic.get(previous, self.by_topic["default"])
+
+
+@dataclass(frozen=True)
+class FollowUpShape:
+    pattern: re.Pattern[str]
+    max_chars: int
+
+
+@lru_cache(maxsize=1)
+def scope_kinds() -> tuple[ScopeKind, ...]:
+    return tuple(ScopeKind(name, str(entry["label"]), _compiled(str(entry["pattern"])),
+                           _compiled(str(entry["unless"])) if entry.get("unless") else None,
+                           tuple(entry.get("near", ())))
+                 for name, entry in _load("scope.yml")["kinds"].items())
+
+
+@lru_cache(maxsize=1)
+def topic_terms() -> dict[str, re.Pattern[str]]:
+    return {topic: _compiled(str(pattern)) for topic, pattern in _load("topic_terms.yml")["topics"].items()}
+
+
+@lru_cache(maxsize=1)
+def follow_up_shape() -> FollowUpShape:
+    shape = _load("follow_ups.yml")["shape"]
+    return FollowUpShape(_compiled(str(shape["pattern"])), int(shape["max_chars"]))
+
+
+@lru_cache(maxsize=1)
+def aspects() -> tuple[Aspect, ...]:
+    return tuple(Aspect(str(entry["name"]), _compiled(str(entry["pattern"])), entry.get("topic"),
+                        dict(entry.get("by_topic", {})))
+                 for entry in _load("follow_ups.yml")["aspects"])
+
+
+@lru_cache(maxsize=1)
+def thresholds() -> dict[str, float]:
+    return {key: float(value) for key, value in _load("thresholds.yml")["thresholds"].items()}

@@ -1,0 +1,14 @@
+"""Is the question about something 黔建建通〔2023〕55号 does not cover? (data/understanding/scope.yml)"""
+
+from __future__ import annotations
+
+from bot.understanding.lexicon import ScopeKind, normal_form, scope_kinds
+
+
+def out_of_scope_kind(text: str) -> ScopeKind | None:
+    """The first kind of data/understanding/scope.yml the message names, unless it names 二建 against it."""
+    normal = normal_form(text)
+    for kind in scope_kinds():
+        if kind.pattern.search(normal) and not (kind.unless and kind.unless.search(normal)):
+            return kind
+    return None
