@@ -71,6 +71,14 @@ def topics() -> list[str]:
     return list(_knowledge()["topics"])
 
 
+def topic_texts() -> dict[str, str]:
+    """Each topic's answer template (every variant), for the retrieval signal."""
+    found = {}
+    for topic, entry in _knowledge()["topics"].items():
+        found[topic] = " ".join(entry["variants"].values()) if "variants" in entry else str(entry["text"])
+    return found
+
+
 def _transition_variant(today: dt.date) -> str:
     standing = transition_timeline(today).outcome
     if standing.in_transition_period:

@@ -11,9 +11,10 @@ from enum import Enum
 
 from bot.understanding.agreement import agrees, best_by_terms, term_score, topics_by_terms
 from bot.understanding.follow_up import follow_up_topic, looks_like_follow_up
-from bot.understanding.lexicon import ScopeKind, normal_form, thresholds
+from bot.understanding.lexicon import ScopeKind, Thresholds, normal_form, thresholds
+from bot.understanding.retrieval import ranked_topics, retrieval_rank
 from bot.understanding.questions import split_questions
-from bot.understanding.scope import out_of_scope_kind
+from bot.understanding.scope import out_of_scope_kind, too_vague
 from bot.understanding.typed_facts import TypedFacts, typed_facts
 
 FAQ = "faq"
@@ -31,6 +32,7 @@ PERSONAL_INTENT = {"renewal_expired": "my_renewal_eligibility", "ce_hours": "my_
                    "abnormal_status": "my_abnormal_status"}
 RENEWAL_ASKS = ((re.compile(r"能不能|还能|能否|可以.{0,6}吗|能.{0,6}吗|行不行|来得及|可不可以"), "my_renewal_eligibility"),
                 (re.compile(r"什么时候到期|哪天到期|有效期(到|至)|几号到期|到期时间|还有多久到期"), "my_expiry"))
+COMPUTABLE = {"renewal", "renewal_expired", "age_limit", "initial_registration", "addition", "ce_hours"}
 QUESTION_LIKE = re.compile(r"[?？]|吗|呢|怎么|如何|什么|哪|几|多少|能不能|可不可以|是否|要不要|需不需要|咋")
 
 
@@ -57,6 +59,23 @@ class Turn:
     identified: bool = False
 
 
+def agreement(topic: str, text: str, settings: Thresholds) -> bool:
+    """Does the second signal agree that the question is about `topic`?"""
+    by_terms = agrees(topic, text)
+    if settings.agreement == "terms":
+        return by_terms
+    rank = retrieval_rank(topic, text)
+    if settings.agreement == "first_or_terms":
+        # Retrieval's first topic, or one of its first few when the topic's words are in the question too.
+        return rank == 1 or (by_terms and rank <= settings.retrieval_rank)
+    by_retrieval = rank <= settings.retrieval_rank
+    if settings.agreement == "retrieval":
+        return by_retrieval
+    if settings.agreement == "terms_and_retrieval":
+        return by_terms and by_retrieval
+    return by_terms or by_retrieval
+
+
 @dataclass(frozen=True)
 class Decision:
     kind: Kind
@@ -78,7 +97,9 @@ def _faq_probability(turn: Turn) -> dict[str, float]:
 
 def _choices(turn: Turn, *first: str) -> tuple[str, ...]:
     """Up to three topics to offer: the ones given, the classifier's best, then the words' best."""
-    ranked = [*first, *(topic for topic, _ in turn.topics[:2]), *(topic for topic, _ in topics_by_terms(turn.text)[:2])]
+    classifier = [topic for topic, _ in turn.topics[:2]]
+    retrieved = [topic for topic, score in ranked_topics(turn.text)[:1] if score > 0]
+    ranked = [*first, *classifier[:1], *retrieved, *classifier[1:], *(topic for topic, _ in topics_by_terms(turn.text)[:1])]
     return tuple(dict.fromkeys(ranked))[:CHOICES]
 
 
@@ -99,13 +120,13 @@ def _answer(turn: Turn, topic: str, facts: TypedFacts, reason: str, buttons: tup
     return Decision(Kind.ANSWER, (topic, *also), buttons, facts=facts, reason=reason)
 
 
-def _second_questions(turn: Turn, topic: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _second_questions(turn: Turn, topic: str, settings: Thresholds) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Other questions of the message: (topics to answer too, topics to offer as buttons)."""
     parts = [part for part in split_questions(turn.text) if QUESTION_LIKE.search(part)]
     if len(parts) < 2:
         return (), ()
     answered, offered = [], []
-    least = thresholds()["second_question_terms"]
+    least = settings.second_question_terms
     for part in parts:
         if agrees(topic, part) and best_by_terms(part) in (topic, None):
             continue
@@ -116,25 +137,25 @@ def _second_questions(turn: Turn, topic: str) -> tuple[tuple[str, ...], tuple[st
     return tuple(dict.fromkeys(answered)), tuple(dict.fromkeys(t for t in offered if t not in answered))
 
 
-def _faq(turn: Turn, facts: TypedFacts) -> Decision:
+def _faq(turn: Turn, facts: TypedFacts, settings: Thresholds) -> Decision:
     probabilities = _faq_probability(turn)
     if not turn.topics:
         return Decision(Kind.CLARIFY, _choices(turn), reason="no topic")
     topic = turn.topics[0][0]
-    confident = probabilities.get(topic, 0.0) >= thresholds()["answer_confidence"]
-    if not (confident and agrees(topic, turn.text)):
-        return Decision(Kind.CLARIFY, _choices(turn), reason="classifier and words disagree or low confidence")
-    also, offered = _second_questions(turn, topic)
+    confident = probabilities.get(topic, 0.0) >= settings.answer_confidence
+    if not (confident and agreement(topic, turn.text, settings)):
+        return Decision(Kind.CLARIFY, _choices(turn), reason="classifier and second signal disagree, or unsure")
+    also, offered = _second_questions(turn, topic, settings)
     return _answer(turn, topic, facts, "classifier and words agree", offered, also)
 
 
-def _personal(turn: Turn, facts: TypedFacts) -> Decision:
+def _personal(turn: Turn, facts: TypedFacts, settings: Thresholds) -> Decision:
     topic = GENERAL_TOPIC[turn.intent]
     if facts.anything:
         return Decision(Kind.COMPUTED, (topic,), facts=facts, reason="facts typed in a personal question")
     if turn.identified:
         return Decision(Kind.PERSONAL, (topic,), personal_intent=turn.intent, reason="identified registrant")
-    if not agrees(topic, turn.text) and not agrees(topic, turn.text + "延续"):
+    if not agreement(topic, turn.text, settings):
         return Decision(Kind.CLARIFY, _choices(turn, topic), reason="personal intent without its words")
     return Decision(Kind.ANSWER, (topic,), facts=facts, offer_identity=True,
                     reason="general answer, identification offered")
@@ -151,28 +172,36 @@ def _follow_up(turn: Turn, facts: TypedFacts) -> Decision | None:
     return Decision(Kind.ANSWER, (topic,), facts=facts, reason=f"follow-up of {turn.previous_topic}")
 
 
-def decide(turn: Turn) -> Decision:
+def _typed_topic(turn: Turn, facts: TypedFacts) -> str | None:
+    """The topic to compute for, when the message has a dated fact or hours: the classifier's when it
+    can use them, else none (the facts' roles decide)."""
+    topic = turn.topics[0][0] if turn.intent in (FAQ, FALLBACK) and turn.topics else GENERAL_TOPIC.get(turn.intent)
+    return topic if topic in COMPUTABLE else None
+
+
+def decide(turn: Turn, settings: Thresholds | None = None) -> Decision:
+    settings = settings or thresholds()
     if turn.chosen_topic:
         return Decision(Kind.ANSWER, (turn.chosen_topic,), reason="chosen with a button")
     scope = out_of_scope_kind(turn.text)
     if scope is not None:
         return Decision(Kind.DECLINE, scope.near, scope=scope, reason=f"names {scope.name}")
     facts = typed_facts(turn.text)
+    if facts.known_dates or facts.hours_typed:
+        topic = _typed_topic(turn, facts)
+        return Decision(Kind.COMPUTED, (topic,) if topic else (), facts=facts, reason="facts typed in the question")
     if (follow_up := _follow_up(turn, facts)) is not None:
         return follow_up
+    if turn.intent in (FAQ, FALLBACK, *GENERAL_TOPIC) and too_vague(turn.text):
+        return Decision(Kind.CLARIFY, _choices(turn), reason="too vague")
     if turn.intent == OUT_OF_SCOPE:
-        if turn.intent_confidence >= thresholds()["decline_confidence"] or not topics_by_terms(turn.text):
+        if turn.intent_confidence >= settings.decline_confidence or not topics_by_terms(turn.text):
             return Decision(Kind.DECLINE, reason="classifier: out of scope")
         return Decision(Kind.CLARIFY, _choices(turn), reason="out of scope, but not sure")
     if turn.intent == FAQ:
-        return _faq(turn, facts)
+        return _faq(turn, facts, settings)
     if turn.intent in GENERAL_TOPIC:
-        return _personal(turn, facts)
+        return _personal(turn, facts, settings)
     if turn.intent == FALLBACK:
-        runner_up = next((name for name, _ in turn.intents if name != FALLBACK), None)
-        if runner_up in GENERAL_TOPIC and facts.anything:
-            return Decision(Kind.COMPUTED, (GENERAL_TOPIC[runner_up],), facts=facts, reason="facts typed")
-        if runner_up == FAQ and facts.anything and turn.topics and agrees(turn.topics[0][0], turn.text):
-            return Decision(Kind.COMPUTED, (turn.topics[0][0],), facts=facts, reason="facts typed")
         return Decision(Kind.CLARIFY, _choices(turn), reason="low confidence")
     return Decision(Kind.DEFER, reason="not a question about the notice")

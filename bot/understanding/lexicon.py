@@ -84,6 +84,32 @@ def aspects() -> tuple[Aspect, ...]:
                  for entry in _load("follow_ups.yml")["aspects"])
 
 
+@dataclass(frozen=True)
+class VagueWords:
+    words: re.Pattern[str]
+    least_left: int
+
+
 @lru_cache(maxsize=1)
-def thresholds() -> dict[str, float]:
-    return {key: float(value) for key, value in _load("thresholds.yml")["thresholds"].items()}
+def vague_words() -> VagueWords:
+    found = _load("vague.yml")
+    return VagueWords(_compiled(str(found["words"])), int(found["least_left"]))
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """When to answer (data/understanding/thresholds.yml); make eval's sweep tries others."""
+
+    answer_confidence: float
+    decline_confidence: float
+    second_question_terms: int
+    retrieval_rank: int
+    agreement: str
+    """terms, retrieval, terms_or_retrieval or terms_and_retrieval: which second signal must agree."""
+
+
+@lru_cache(maxsize=1)
+def thresholds() -> Thresholds:
+    found = _load("thresholds.yml")["thresholds"]
+    return Thresholds(float(found["answer_confidence"]), float(found["decline_confidence"]),
+                      int(found["second_question_terms"]), int(found["retrieval_rank"]), str(found["agreement"]))

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from bot.understanding.lexicon import ScopeKind, normal_form, scope_kinds
+import re
+
+from bot.understanding.lexicon import ScopeKind, normal_form, scope_kinds, vague_words
+
+NOT_A_CHARACTER = re.compile(r"[\W_]+")
 
 
 def out_of_scope_kind(text: str) -> ScopeKind | None:
@@ -12,3 +16,10 @@ def out_of_scope_kind(text: str) -> ScopeKind | None:
         if kind.pattern.search(normal) and not (kind.unless and kind.unless.search(normal)):
             return kind
     return None
+
+
+def too_vague(text: str) -> bool:
+    """Nothing but words that could be about anything ("二建", "流程", "那个政策"): ask, do not guess."""
+    vague = vague_words()
+    left = NOT_A_CHARACTER.sub("", vague.words.sub("", normal_form(text)))
+    return len(left) < vague.least_left

@@ -84,6 +84,11 @@ class TypedFacts:
         return self.compulsory_done is not None or self.elective_done is not None or self.total_done is not None
 
     @property
+    def known_dates(self) -> bool:
+        """A date whose role the words around it say (到期, 出生, 发证, 批准)."""
+        return any(d.role is not DateRole.UNKNOWN for d in self.dates)
+
+    @property
     def anything(self) -> bool:
         return bool(self.dates) or self.hours_typed
 
