@@ -43,6 +43,7 @@ def turn_of(tracker: Tracker, identified: bool) -> Turn:
         chosen_topic=chosen[0] if chosen and chosen[0] in topics() else None,
         previous_topic=tracker.get_slot(ANSWERED_TOPIC),
         identified=identified,
+        today=assistant_today(),
     )
 
 

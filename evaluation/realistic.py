@@ -15,7 +15,6 @@ A reply is judged (tests/nlu/realistic/README.md):
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import tempfile
 from collections import Counter, defaultdict

@@ -63,7 +63,8 @@ def turn_of(text: str, parse: dict[str, Any]) -> Turn:
                    for e in selector.get("ranking", []) if "/" in str(e.get("intent_response_key", "")))
     intent = parse.get("intent", {})
     return Turn(text, str(intent.get("name")), float(intent.get("confidence") or 0.0), topics,
-                tuple((str(i["name"]), float(i["confidence"])) for i in parse.get("intent_ranking", [])))
+                tuple((str(i["name"]), float(i["confidence"])) for i in parse.get("intent_ranking", [])),
+                today=TODAY)
 
 
 def answered_topics(decision: Decision) -> tuple[str, ...]:

@@ -21,7 +21,9 @@ from rules_engine.calendar import period_end, shown
 from rules_engine.continuing_education import HOURS_PER_SPECIALTY, continuing_education_requirement
 from rules_engine.initial_registration import LATE_NEEDS_HOURS, WITHIN_THREE_YEARS, initial_registration_deadline
 from rules_engine.parameters import number
+from rules_engine.policy import Citation
 from rules_engine.record import Qualification
+from rules_engine.registration_kinds import REREGISTRATION
 from rules_engine.renewal import (
     APPLY_BEFORE_EXPIRY,
     CAPPED_AT_65,
@@ -31,7 +33,6 @@ from rules_engine.renewal import (
     renewal_new_valid_until,
     sixty_fifth_birthday,
 )
-from rules_engine.registration_kinds import REREGISTRATION
 
 COMPUTED_FILE = PROJECT_ROOT / "data" / "answers" / "computed.yml"
 # Which computation a topic's question asks for, when the message carries the facts it needs.
@@ -78,9 +79,18 @@ def _renewal(valid_until: dt.date, today: dt.date) -> Answer:
     return Answer("renewal", "\n".join(lines), (APPLY_BEFORE_EXPIRY,))
 
 
-def _new_period(birth: dt.date, approved: TypedDate | None, today: dt.date) -> Answer:
+def _new_period_in_month(birth: dt.date, approved: TypedDate, today: dt.date) -> Answer | AskBack:
+    """Approval in a month without a day: answered when every day of it gives the same end (the 65 cap)."""
+    first, last = approved.month_days()
+    ends = {renewal_new_valid_until(day, birth).outcome for day in (first, last)}
+    if len(ends) == 1 and ends != {None}:
+        return _new_period(birth, first, today, approved.typed)
+    return AskBack(_say("ask_day", typed=approved.typed, example=f"{approved.year}年{approved.month}月1日"))
+
+
+def _new_period(birth: dt.date, approved: dt.date | None, today: dt.date, month_typed: str | None = None) -> Answer:
     years, age = number("renewal_period_years").value, number("renewal_age_cap_years").value
-    approved_on = approved.date if approved is not None and approved.date is not None else today
+    approved_on = approved or today
     birthday = sixty_fifth_birthday(birth)
     until = renewal_new_valid_until(approved_on, birth).outcome
     uncapped = period_end(approved_on, years)
@@ -91,13 +101,17 @@ def _new_period(birth: dt.date, approved: TypedDate | None, today: dt.date) -> A
                      new_valid_until=until)
     else:
         first = _say("new_period", approved_on=approved_on, new_valid_until=until)
-    lines = [first + (_say("approval_assumed") if approved is None else ""), _say("new_period_how", years=years, age=age)]
+    if month_typed:
+        first = _say("new_period_month", month=month_typed, age=age, new_valid_until=until)
+    assumed = _say("approval_assumed") if approved is None else ""
+    lines = [first + assumed, _say("new_period_how", years=years, age=age)]
     return Answer("age_limit", "\n".join(lines), (PERIOD_STARTS_ON_APPROVAL, CAPPED_AT_65))
 
 
 def _initial(issued_on: dt.date, today: dt.date) -> Answer:
     years = number("initial_registration_window_years").value
     window = initial_registration_deadline(Qualification("", issued_on), today).outcome
+    citations: tuple[Citation, ...]
     if window.needs_continuing_education_first:
         first, citations = _say("initial_late", issued_on=issued_on, deadline=window.deadline), (
             WITHIN_THREE_YEARS, LATE_NEEDS_HOURS)
@@ -141,9 +155,11 @@ def computed_answer(facts: TypedFacts, topic: str | None, today: dt.date) -> Ans
         if birth.date is None:
             return AskBack(_say("ask_birth_day"))
         approved = facts.first(DateRole.APPROVED_ON) or (unknown if unknown is not birth else None)
+        if approved is not None and approved.exists and approved.day is None:
+            return _new_period_in_month(birth.date, approved, today)
         if approved is not None and (problem := _unusable(approved)):
             return problem
-        return _new_period(birth.date, approved, today)
+        return _new_period(birth.date, approved.date if approved else None, today)
     if issued is None and unknown is not None and topic in {"initial_registration", "addition"}:
         issued = unknown
     if issued is not None and topic in INITIAL_TOPICS | {None}:

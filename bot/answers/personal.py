@@ -20,7 +20,7 @@ from rules_engine.continuing_education import HOURS_PER_SPECIALTY
 from rules_engine.initial_registration import ADDITION_LATE_NEEDS_HOURS, WITHIN_THREE_YEARS
 from rules_engine.parameters import number
 from rules_engine.policy import Citation
-from rules_engine.renewal import APPLY_BEFORE_EXPIRY, CAPPED_AT_65, HOURS_REQUIRED, LAPSES_OVER_65
+from rules_engine.renewal import APPLY_BEFORE_EXPIRY, CAPPED_AT_65, HOURS_REQUIRED, LAPSES_OVER_65, LAPSES_UNRENEWED
 from rules_engine.report import SpecialtyStatus, StatusReport
 from rules_engine.vocabulary import STATUS
 
@@ -70,7 +70,7 @@ def renewal_deadline(report: StatusReport) -> Answer:
     lines = [_apply_by_line(s, report.as_of) if s.registration_status == STATUS.valid
              else say("not_renewable_line", specialty=s.specialty, status=s.registration_status)
              for s in registered]
-    return _answer("apply_by", lines, APPLY_BEFORE_EXPIRY)
+    return _answer("apply_by", lines, APPLY_BEFORE_EXPIRY, *_lapsed(registered))
 
 
 def _why_not(status: SpecialtyStatus, report: StatusReport) -> str:
@@ -91,11 +91,17 @@ def renewal_eligibility(report: StatusReport) -> Answer:
     lines = []
     for status in registered:
         if status.renewal_eligible:
-            lines.append(say("eligible_line", specialty=status.specialty,
+            lines.append(say("eligible_line", specialty=status.specialty, apply_by=status.renewal_apply_by,
+                             lead_days=number("renewal_lead_days").value,
                              new_valid_until=status.renewal_new_valid_until))
         else:
             lines.append(say("blocked_line", specialty=status.specialty, why=_why_not(status, report)))
-    return _answer("new_period", lines, APPLY_BEFORE_EXPIRY, HOURS_REQUIRED)
+    return _answer("new_period", lines, APPLY_BEFORE_EXPIRY, HOURS_REQUIRED, *_lapsed(registered))
+
+
+def _lapsed(registered: list[SpecialtyStatus]) -> tuple[Citation, ...]:
+    """The rule that an unrenewed registration lapses, where one of them has (its 依据 is cited too)."""
+    return (LAPSES_UNRENEWED,) if any(s.registration_status == STATUS.expired for s in registered) else ()
 
 
 def hours(report: StatusReport) -> Answer:

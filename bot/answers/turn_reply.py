@@ -74,7 +74,7 @@ def with_lines(answer: Answer, *lines: str) -> str:
 
 def decline(decision: Decision) -> Reply:
     text = say("decline_kind", label=decision.scope.label) if decision.scope else say("decline")
-    buttons = tuple(topic_button(t) for t in _known(decision.topics)[:2]) + (handoff_button(),)
+    buttons = (*tuple(topic_button(t) for t in _known(decision.topics)[:2]), handoff_button())
     return Reply((Message(text, buttons),))
 
 
@@ -82,7 +82,7 @@ def clarify(decision: Decision) -> Reply:
     choices = _known(decision.topics)
     if not choices:
         return Reply((Message(say("clarify_none"), (handoff_button(),)),))
-    return Reply((Message(say("clarify"), tuple(topic_button(t) for t in choices) + (handoff_button(),)),))
+    return Reply((Message(say("clarify"), (*tuple(topic_button(t) for t in choices), handoff_button())),))
 
 
 def answers(decision: Decision, today: dt.date) -> Reply:

@@ -5,15 +5,15 @@ the conversation knows; the reply is rendered elsewhere (bot/answers/turn_reply.
 
 from __future__ import annotations
 
-import re
+import datetime as dt
 from dataclasses import dataclass, field
 from enum import Enum
 
-from bot.understanding.agreement import agrees, best_by_terms, term_score, topics_by_terms
+from bot.understanding.agreement import agrees, term_score, topics_by_terms
 from bot.understanding.follow_up import follow_up_topic, looks_like_follow_up
-from bot.understanding.lexicon import ScopeKind, Thresholds, normal_form, thresholds
-from bot.understanding.retrieval import ranked_topics, retrieval_rank
+from bot.understanding.lexicon import ScopeKind, Thresholds, normal_form, thresholds, words
 from bot.understanding.questions import split_questions
+from bot.understanding.retrieval import ranked_topics, retrieval_rank
 from bot.understanding.scope import out_of_scope_kind, too_vague
 from bot.understanding.typed_facts import TypedFacts, typed_facts
 
@@ -30,10 +30,7 @@ PERSONAL_INTENT = {"renewal_expired": "my_renewal_eligibility", "ce_hours": "my_
                    "initial_registration": "my_unregistered", "addition": "my_addition",
                    "paper_certificate": "my_paper_certificate", "electronic_certificate": "my_paper_certificate",
                    "abnormal_status": "my_abnormal_status"}
-RENEWAL_ASKS = ((re.compile(r"能不能|还能|能否|可以.{0,6}吗|能.{0,6}吗|行不行|来得及|可不可以"), "my_renewal_eligibility"),
-                (re.compile(r"什么时候到期|哪天到期|有效期(到|至)|几号到期|到期时间|还有多久到期"), "my_expiry"))
 COMPUTABLE = {"renewal", "renewal_expired", "age_limit", "initial_registration", "addition", "ce_hours"}
-QUESTION_LIKE = re.compile(r"[?？]|吗|呢|怎么|如何|什么|哪|几|多少|能不能|可不可以|是否|要不要|需不需要|咋")
 
 
 class Kind(Enum):
@@ -57,6 +54,8 @@ class Turn:
     """A topic chosen with a button: answered as asked."""
     previous_topic: str | None = None
     identified: bool = False
+    today: dt.date | None = None
+    """Reads 今年/明年 in typed dates."""
 
 
 def agreement(topic: str, text: str, settings: Thresholds) -> bool:
@@ -99,14 +98,16 @@ def _choices(turn: Turn, *first: str) -> tuple[str, ...]:
     """Up to three topics to offer: the ones given, the classifier's best, then the words' best."""
     classifier = [topic for topic, _ in turn.topics[:2]]
     retrieved = [topic for topic, score in ranked_topics(turn.text)[:1] if score > 0]
-    ranked = [*first, *classifier[:1], *retrieved, *classifier[1:], *(topic for topic, _ in topics_by_terms(turn.text)[:1])]
+    by_terms = [topic for topic, _ in topics_by_terms(turn.text)[:1]]
+    ranked = [*first, *classifier[:1], *retrieved, *classifier[1:], *by_terms]
     return tuple(dict.fromkeys(ranked))[:CHOICES]
 
 
 def _personal_intent(topic: str, text: str) -> str | None:
     if topic == "renewal":
         normal = normal_form(text)
-        return next((intent for pattern, intent in RENEWAL_ASKS if pattern.search(normal)), "my_renewal_deadline")
+        asks = words().renewal_asks.items()
+        return next((intent for intent, pattern in asks if pattern.search(normal)), "my_renewal_deadline")
     return PERSONAL_INTENT.get(topic)
 
 
@@ -121,19 +122,24 @@ def _answer(turn: Turn, topic: str, facts: TypedFacts, reason: str, buttons: tup
 
 
 def _second_questions(turn: Turn, topic: str, settings: Thresholds) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Other questions of the message: (topics to answer too, topics to offer as buttons)."""
-    parts = [part for part in split_questions(turn.text) if QUESTION_LIKE.search(part)]
+    """Other questions of the message: (topics to answer too, topics to offer as buttons).
+
+    A part of the message that reads as a question and is not about `topic` is answered when retrieval's
+    first topic for it has the part's words too (the same two signals as the whole message), else offered.
+    """
+    parts = [part for part in split_questions(turn.text) if words().question_like.search(part)]
     if len(parts) < 2:
         return (), ()
-    answered, offered = [], []
-    least = settings.second_question_terms
+    answered: list[str] = []
+    offered: list[str] = []
     for part in parts:
-        if agrees(topic, part) and best_by_terms(part) in (topic, None):
+        retrieved = [name for name, score in ranked_topics(part)[:1] if score > 0]
+        if not retrieved or retrieved[0] == topic or out_of_scope_kind(part):
             continue
-        other = best_by_terms(part)
-        if other is None or other == topic or out_of_scope_kind(part):
+        if agrees(topic, part) and not agrees(retrieved[0], part):
             continue
-        (answered if term_score(other, part) >= least else offered).append(other)
+        other = retrieved[0]
+        (answered if term_score(other, part) >= settings.second_question_terms else offered).append(other)
     return tuple(dict.fromkeys(answered)), tuple(dict.fromkeys(t for t in offered if t not in answered))
 
 
@@ -186,7 +192,7 @@ def decide(turn: Turn, settings: Thresholds | None = None) -> Decision:
     scope = out_of_scope_kind(turn.text)
     if scope is not None:
         return Decision(Kind.DECLINE, scope.near, scope=scope, reason=f"names {scope.name}")
-    facts = typed_facts(turn.text)
+    facts = typed_facts(turn.text, turn.today)
     if facts.known_dates or facts.hours_typed:
         topic = _typed_topic(turn, facts)
         return Decision(Kind.COMPUTED, (topic,) if topic else (), facts=facts, reason="facts typed in the question")

@@ -16,6 +16,6 @@ def follow_up_topic(text: str, previous_topic: str) -> str | None:
     """The topic a follow-up asks about after `previous_topic`, or None when no aspect is named."""
     normal = normal_form(text)
     for aspect in aspects():
-        if aspect.pattern.search(normal):
-            return aspect.topic_after(previous_topic)
+        if aspect.pattern.search(normal) and (topic := aspect.topic_after(previous_topic)):
+            return topic
     return None

@@ -46,10 +46,10 @@ class Aspect:
     topic: str | None
     by_topic: dict[str, str]
 
-    def topic_after(self, previous: str) -> str:
+    def topic_after(self, previous: str) -> str | None:
         if self.topic:
             return self.topic
-        return self.by_topic.get(previous, self.by_topic["default"])
+        return self.by_topic.get(previous, self.by_topic.get("default"))
 
 
 @dataclass(frozen=True)
@@ -113,3 +113,26 @@ def thresholds() -> Thresholds:
     found = _load("thresholds.yml")["thresholds"]
     return Thresholds(float(found["answer_confidence"]), float(found["decline_confidence"]),
                       int(found["second_question_terms"]), int(found["retrieval_rank"]), str(found["agreement"]))
+
+
+@dataclass(frozen=True)
+class Words:
+    date_roles: dict[str, re.Pattern[str]]
+    hours: dict[str, re.Pattern[str]]
+    relative_years: dict[str, int]
+    renewal_asks: dict[str, re.Pattern[str]]
+    question_like: re.Pattern[str]
+    question_boundary: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def words() -> Words:
+    found = _load("words.yml")
+
+    def patterns(key: str) -> dict[str, re.Pattern[str]]:
+        return {name: re.compile(str(pattern)) for name, pattern in found[key].items()}
+
+    return Words(patterns("date_roles"), patterns("hours"),
+                 {word: int(offset) for word, offset in found["relative_years"].items()},
+                 patterns("renewal_asks"), re.compile(str(found["question_like"])),
+                 re.compile(str(found["question_boundary"])))

@@ -16,7 +16,7 @@ from enum import Enum
 import cn2an
 
 from bot.answers.numbers import specialty_count
-from bot.understanding.lexicon import normal_form
+from bot.understanding.lexicon import normal_form, words
 
 
 class DateRole(Enum):
@@ -29,18 +29,10 @@ class DateRole(Enum):
 
 DATE = re.compile(r"(?<![0-9])(?P<year>(?:19|20)[0-9]{2}|[0-9]{2})\s*(?:年|\.|/|-)\s*(?P<month>[0-9]{1,2})\s*"
                   r"(?:(?:月份?|\.|/|-)\s*(?:(?P<day>[0-9]{1,2})\s*(?:日|号)?)?)?(?![0-9])")
-# The words around a date that say what it is (looked for just after it first, then just before it).
-ROLE_WORDS: tuple[tuple[DateRole, re.Pattern[str]], ...] = (
-    (DateRole.BIRTH, re.compile(r"出生|生日|生的|年生|出生于|生人")),
-    (DateRole.ISSUED_ON, re.compile(r"发证|签发|取得|拿证|拿到|考过|考下|考出|发的|颁发|资格证|证书日期|拿的证|下证|批准日期")),
-    (DateRole.APPROVED_ON, re.compile(r"批准|准予|获准|批下来|批了|延续成功|审批通过|通过的|延续|获批|续上")),
-    (DateRole.VALID_UNTIL, re.compile(r"到期|有效期至|有效期到|有效期|截止|届满|过期|终止|止|为止|结束|失效")),
-)
 WINDOW = 10
+# Nobody registered today was born after 2010: "08年生的" is 2008, "63年生的" 1963.
+TWO_DIGIT_BIRTH_YEARS_FROM_2000 = 10
 PUNCTUATION = re.compile(r"[，,。；;！!？?]")
-COMPULSORY = re.compile(r"必修[^0-9必选]{0,8}?([0-9]+(?:\.[0-9]+)?)")
-ELECTIVE = re.compile(r"选修[^0-9必选]{0,8}?([0-9]+(?:\.[0-9]+)?)")
-TOTAL_HOURS = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*个?\s*(?:学时|课时)")
 
 
 @dataclass(frozen=True)
@@ -103,16 +95,20 @@ def arabic_numerals(text: str) -> str:
 
 
 def _role(text: str, span: tuple[int, int], bounds: tuple[int, int]) -> DateRole:
-    """The role whose words come closest after the date, else closest before it; neither side reaches
-    past a punctuation mark or another date (`bounds`: the previous date's end, the next date's start)."""
+    """The role whose words stand closest to the date, on either side ("有效期到2027年3月1日", "2027年3月1日到期");
+    after it on a tie. Neither side reaches past a punctuation mark or another date (`bounds`: the
+    previous date's end, the next date's start)."""
     start, end = span
     after = PUNCTUATION.split(text[end:min(end + WINDOW, bounds[1])])[0]
     before = PUNCTUATION.split(text[max(bounds[0], start - WINDOW):start])[-1]
-    for near, closest in ((after, min), (before, max)):
-        found = [(match.start(), role) for role, words in ROLE_WORDS if (match := _last_or_first(words, near, closest))]
-        if found:
-            return closest(found, key=lambda entry: entry[0])[1]
-    return DateRole.UNKNOWN
+    found = []
+    for name, role_words in words().date_roles.items():
+        role = DateRole(name)
+        if (match := _last_or_first(role_words, after, min)) is not None:
+            found.append((match.start(), 0, role))
+        if (match := _last_or_first(role_words, before, max)) is not None:
+            found.append((len(before) - match.end(), 1, role))
+    return min(found, key=lambda entry: (entry[0], entry[1]))[2] if found else DateRole.UNKNOWN
 
 
 def _last_or_first(words: re.Pattern[str], text: str, closest: object) -> re.Match[str] | None:
@@ -122,9 +118,12 @@ def _last_or_first(words: re.Pattern[str], text: str, closest: object) -> re.Mat
     return matches[0] if closest is min else matches[-1]
 
 
-def _year(typed: str) -> int:
+def _year(typed: str, role: DateRole) -> int:
+    """A two-digit year: 19xx for a birth year (63年生的), 20xx otherwise (27年3月1号到期)."""
     year = int(typed)
-    return year if year >= 100 else 2000 + year if year < 70 else 1900 + year
+    if year >= 100:
+        return year
+    return 1900 + year if role is DateRole.BIRTH and year > TWO_DIGIT_BIRTH_YEARS_FROM_2000 else 2000 + year
 
 
 def _dates(text: str) -> tuple[TypedDate, ...]:
@@ -134,8 +133,9 @@ def _dates(text: str) -> tuple[TypedDate, ...]:
         bounds = (matches[index - 1].end() if index else 0,
                   matches[index + 1].start() if index + 1 < len(matches) else len(text))
         day = match.group("day")
-        found.append(TypedDate(match.group(0).strip(), _year(match.group("year")), int(match.group("month")),
-                               int(day) if day else None, _role(text, (match.start(), match.end()), bounds)))
+        role = _role(text, (match.start(), match.start() + len(match.group(0).rstrip())), bounds)
+        found.append(TypedDate(match.group(0).strip(), _year(match.group("year"), role), int(match.group("month")),
+                               int(day) if day else None, role))
     return tuple(found)
 
 
@@ -152,11 +152,21 @@ def _number(pattern: re.Pattern[str], text: str) -> float | None:
     return float(match.group(1)) if match else None
 
 
-def typed_facts(text: str) -> TypedFacts:
-    """What the message itself says about the person's dates, specialties and hours."""
-    converted = arabic_numerals(text)
-    compulsory, elective = _number(COMPULSORY, converted), _number(ELECTIVE, converted)
+def _absolute_years(text: str, today: dt.date | None) -> str:
+    """今年/明年/去年 as the year they are on `today` ("明年3月" → "2027年3月")."""
+    if today is None:
+        return text
+    for word, offset in words().relative_years.items():
+        text = text.replace(word, f"{today.year + offset}年")
+    return text.replace("年年", "年")
+
+
+def typed_facts(text: str, today: dt.date | None = None) -> TypedFacts:
+    """What the message itself says about the person's dates, specialties and hours; `today` reads 明年."""
+    converted = _absolute_years(arabic_numerals(text), today)
+    hours = words().hours
+    compulsory, elective = _number(hours["compulsory"], converted), _number(hours["elective"], converted)
     total = None
     if compulsory is None and elective is None:
-        total = _number(TOTAL_HOURS, converted)
+        total = _number(hours["total"], converted)
     return TypedFacts(_dates(converted), specialty_count(converted, [], []), compulsory, elective, total)

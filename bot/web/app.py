@@ -153,10 +153,10 @@ def create_app() -> Sanic:
                 messages = await reply.json(content_type=None)
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
             return response.json({"messages": [{"text": say("web", "assistant_unavailable")}]}, status=503)
-        reply = response.json({"messages": messages if isinstance(messages, list) else []})
+        answered = response.json({"messages": messages if isinstance(messages, list) else []})
         if issue_cookie:
-            set_conversation_cookie(reply, request, sender)
-        return reply
+            set_conversation_cookie(answered, request, sender)
+        return answered
 
     def _draft(reference: str, key: str) -> Any:
         if not link_key_valid(reference, key):
