@@ -44,6 +44,7 @@ def turn_of(tracker: Tracker, identified: bool) -> Turn:
         previous_topic=tracker.get_slot(ANSWERED_TOPIC),
         identified=identified,
         today=assistant_today(),
+        specialties=tuple(entity_values(tracker, "specialty")),
     )
 
 

@@ -15,12 +15,13 @@ import yaml
 
 from bot.answers.computed import AskBack, computed_answer
 from bot.answers.knowledge import Answer, knowledge_answer, topics
-from bot.answers.titles import faq_title
+from bot.answers.titles import faq_title, intent_title
 from bot.config import PROJECT_ROOT
 from bot.understanding.decide import Decision, Kind
 
 TURNS_FILE = PROJECT_ROOT / "data" / "answers" / "turns.yml"
 HANDOFF_PAYLOAD = "/human_handoff"
+CHOICES = 3
 
 
 @dataclass(frozen=True)
@@ -79,10 +80,12 @@ def decline(decision: Decision) -> Reply:
 
 
 def clarify(decision: Decision) -> Reply:
-    choices = _known(decision.topics)
-    if not choices:
+    buttons = [topic_button(t) for t in _known(decision.topics)]
+    buttons += [{"title": title, "payload": f"/{name}"} for name in decision.intent_choices
+                if (title := intent_title(name))]
+    if not buttons:
         return Reply((Message(say("clarify_none"), (handoff_button(),)),))
-    return Reply((Message(say("clarify"), (*tuple(topic_button(t) for t in choices), handoff_button())),))
+    return Reply((Message(say("clarify"), (*buttons[:CHOICES + 1], handoff_button())),))
 
 
 def answers(decision: Decision, today: dt.date) -> Reply:

@@ -56,6 +56,8 @@ class Turn:
     identified: bool = False
     today: dt.date | None = None
     """Reads 今年/明年 in typed dates."""
+    specialties: tuple[str, ...] = ()
+    """Specialties the message names (建筑和市政: two)."""
 
 
 def agreement(topic: str, text: str, settings: Thresholds) -> bool:
@@ -85,6 +87,8 @@ class Decision:
     facts: TypedFacts = field(default_factory=TypedFacts)
     scope: ScopeKind | None = None
     personal_intent: str | None = None
+    intent_choices: tuple[str, ...] = ()
+    """CLARIFY: other intents the classifier ranked high (a draft, one's own dates), offered too."""
     offer_identity: bool = False
     reason: str = ""
 
@@ -101,6 +105,11 @@ def _choices(turn: Turn, *first: str) -> tuple[str, ...]:
     by_terms = [topic for topic, _ in topics_by_terms(turn.text)[:1]]
     ranked = [*first, *classifier[:1], *retrieved, *classifier[1:], *by_terms]
     return tuple(dict.fromkeys(ranked))[:CHOICES]
+
+
+def _clarify(turn: Turn, reason: str, *first: str) -> Decision:
+    others = tuple(name for name, _ in turn.intents if name not in (FAQ, FALLBACK, OUT_OF_SCOPE))
+    return Decision(Kind.CLARIFY, _choices(turn, *first), intent_choices=others[:1], reason=reason)
 
 
 def _personal_intent(topic: str, text: str) -> str | None:
@@ -146,11 +155,11 @@ def _second_questions(turn: Turn, topic: str, settings: Thresholds) -> tuple[tup
 def _faq(turn: Turn, facts: TypedFacts, settings: Thresholds) -> Decision:
     probabilities = _faq_probability(turn)
     if not turn.topics:
-        return Decision(Kind.CLARIFY, _choices(turn), reason="no topic")
+        return _clarify(turn, "no topic")
     topic = turn.topics[0][0]
     confident = probabilities.get(topic, 0.0) >= settings.answer_confidence
     if not (confident and agreement(topic, turn.text, settings)):
-        return Decision(Kind.CLARIFY, _choices(turn), reason="classifier and second signal disagree, or unsure")
+        return _clarify(turn, "classifier and second signal disagree, or unsure")
     also, offered = _second_questions(turn, topic, settings)
     return _answer(turn, topic, facts, "classifier and words agree", offered, also)
 
@@ -162,7 +171,7 @@ def _personal(turn: Turn, facts: TypedFacts, settings: Thresholds) -> Decision:
     if turn.identified:
         return Decision(Kind.PERSONAL, (topic,), personal_intent=turn.intent, reason="identified registrant")
     if not agreement(topic, turn.text, settings):
-        return Decision(Kind.CLARIFY, _choices(turn, topic), reason="personal intent without its words")
+        return _clarify(turn, "personal intent without its words", topic)
     return Decision(Kind.ANSWER, (topic,), facts=facts, offer_identity=True,
                     reason="general answer, identification offered")
 
@@ -192,22 +201,22 @@ def decide(turn: Turn, settings: Thresholds | None = None) -> Decision:
     scope = out_of_scope_kind(turn.text)
     if scope is not None:
         return Decision(Kind.DECLINE, scope.near, scope=scope, reason=f"names {scope.name}")
-    facts = typed_facts(turn.text, turn.today)
+    facts = typed_facts(turn.text, turn.today, turn.specialties)
     if facts.known_dates or facts.hours_typed:
         topic = _typed_topic(turn, facts)
         return Decision(Kind.COMPUTED, (topic,) if topic else (), facts=facts, reason="facts typed in the question")
     if (follow_up := _follow_up(turn, facts)) is not None:
         return follow_up
     if turn.intent in (FAQ, FALLBACK, *GENERAL_TOPIC) and too_vague(turn.text):
-        return Decision(Kind.CLARIFY, _choices(turn), reason="too vague")
+        return _clarify(turn, "too vague")
     if turn.intent == OUT_OF_SCOPE:
         if turn.intent_confidence >= settings.decline_confidence or not topics_by_terms(turn.text):
             return Decision(Kind.DECLINE, reason="classifier: out of scope")
-        return Decision(Kind.CLARIFY, _choices(turn), reason="out of scope, but not sure")
+        return _clarify(turn, "out of scope, but not sure")
     if turn.intent == FAQ:
         return _faq(turn, facts, settings)
     if turn.intent in GENERAL_TOPIC:
         return _personal(turn, facts, settings)
     if turn.intent == FALLBACK:
-        return Decision(Kind.CLARIFY, _choices(turn), reason="low confidence")
+        return _clarify(turn, "low confidence")
     return Decision(Kind.DEFER, reason="not a question about the notice")

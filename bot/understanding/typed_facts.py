@@ -161,7 +161,7 @@ def _absolute_years(text: str, today: dt.date | None) -> str:
     return text.replace("年年", "年")
 
 
-def typed_facts(text: str, today: dt.date | None = None) -> TypedFacts:
+def typed_facts(text: str, today: dt.date | None = None, specialties: tuple[str, ...] = ()) -> TypedFacts:
     """What the message itself says about the person's dates, specialties and hours; `today` reads 明年."""
     converted = _absolute_years(arabic_numerals(text), today)
     hours = words().hours
@@ -169,4 +169,4 @@ def typed_facts(text: str, today: dt.date | None = None) -> TypedFacts:
     total = None
     if compulsory is None and elective is None:
         total = _number(hours["total"], converted)
-    return TypedFacts(_dates(converted), specialty_count(converted, [], []), compulsory, elective, total)
+    return TypedFacts(_dates(converted), specialty_count(converted, list(specialties), []), compulsory, elective, total)

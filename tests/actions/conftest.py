@@ -45,7 +45,8 @@ def tracker(text: str, intent: str, slots: dict[str, Any] | None = None, entitie
                                "metadata": metadata or {}}
     if response_key:
         message["response_selector"] = {"faq": {"response": {"intent_response_key": response_key},
-                                                "ranking": [{"intent_response_key": response_key}]}}
+                                                "ranking": [{"intent_response_key": response_key,
+                                                             "confidence": 1.0}]}}
     return Tracker(sender, slots or {}, message, events or [], False, None, {}, "action_listen")
 
 

@@ -10,12 +10,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import func, select
 
 from actions.drafts import ActionDraftSave, ActionDraftSummary, ActionMyDrafts, ActionStartDraft, ActionWithdrawDraft
+from actions.knowledge import ActionPersonalAnswer
 from actions.personal import (
     ActionEmployerList,
     ActionEmployerLogin,
     ActionExplain,
     ActionIdentify,
-    ActionPersonalAnswer,
     ActionSwitchPerson,
 )
 from bot.db.models import Draft, VerificationAttempt
@@ -33,10 +33,12 @@ def run(action, track):
     return dispatcher, events
 
 
-def test_personal_question_asks_for_identity_then_answers_it(registry: Database) -> None:
+def test_personal_question_gets_the_general_answer_and_an_offer_then_their_own(registry: Database) -> None:
     dispatcher, events = run(ActionPersonalAnswer(), tracker("我的证什么时候到期", "my_expiry"))
-    assert "姓名和身份证号后六位" in texts(dispatcher)[0]
-    assert slots_set(events) == {"pending_intent": "my_expiry"}
+    general = texts(dispatcher)[0]
+    assert "届满30日前" in general and "姓名和身份证号后六位" in general
+    assert general.splitlines()[-1] == "依据：黔建建通〔2023〕55号 第五条（一）2"
+    assert slots_set(events)["pending_intent"] == "my_expiry"
     dispatcher, events = run(ActionIdentify(), tracker(f"王建国 {LAST6}", "identify", slots={"pending_intent": "my_expiry"}))
     replies = texts(dispatcher)
     assert replies[0] == "已确认身份：王建国，身份证号 5201**********1235。"

@@ -29,7 +29,8 @@ def test_rasa_defaults_selector_key_is_read_as_the_faq_selector() -> None:
 
 def test_a_knowledge_reply_is_rendered_by_the_faq_action() -> None:
     parse = {"text": "延续注册要提前多久", "intent": {"name": "faq", "confidence": 0.9}, "entities": [],
-             "response_selector": {"faq": {"response": {"intent_response_key": "faq/renewal"}, "ranking": []}}}
+             "response_selector": {"faq": {"response": {"intent_response_key": "faq/renewal"},
+                                           "ranking": [{"intent_response_key": "faq/renewal", "confidence": 0.95}]}}}
     reply = asyncio.run(Replier(None).reply(parse))
     assert "30日前" in reply and "依据：黔建建通〔2023〕55号 第五条（一）2" in reply
 
