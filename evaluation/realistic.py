@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import tempfile
+import uuid
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -149,12 +150,15 @@ def _texts(body: dict[str, Any]) -> str:
 
 
 def converse(web_url: str, case: Case, people: dict[str, dict[str, Any]],
-             expected: dict[str, Expected]) -> list[Judged]:
+             expected: dict[str, Expected], legacy_sender: bool = False) -> list[Judged]:
     session = requests.Session()
     session.get(web_url + "/", timeout=30).raise_for_status()
+    # Before issue 14 the page chose the conversation id itself and sent it in the body.
+    body = {"sender": f"eval-{uuid.uuid4().hex}"} if legacy_sender else {}
 
     def post(text: str) -> str:
-        reply = session.post(web_url + "/api/chat", json={"message": text}, headers={"Origin": web_url}, timeout=60)
+        reply = session.post(web_url + "/api/chat", json={**body, "message": text}, headers={"Origin": web_url},
+                             timeout=60)
         return _texts(reply.json())
 
     if case.identify:
@@ -170,10 +174,10 @@ def converse(web_url: str, case: Case, people: dict[str, dict[str, Any]],
     return found
 
 
-def run_cases(web_url: str, cases: list[Case]) -> list[Judged]:
+def run_cases(web_url: str, cases: list[Case], legacy_sender: bool = False) -> list[Judged]:
     people, expected = registrants(), faq_expected()
     with ThreadPoolExecutor(PARALLEL) as pool:
-        results = pool.map(lambda case: converse(web_url, case, people, expected), cases)
+        results = pool.map(lambda case: converse(web_url, case, people, expected, legacy_sender), cases)
     return [judged for found in results for judged in found]
 
 
@@ -195,13 +199,12 @@ def in_and_out_of_scope(judged: list[Judged]) -> Table:
     return table
 
 
-def start_system(work: Path) -> Any:
-    from bench.system import supervised
+def seed_registry(url: str, work: Path) -> str:
+    """A registry holding tests/nlu/realistic/registrants.json, at `url`."""
     from bot.db.migrate import upgrade_to_head
     from bot.registry.importer import import_file
     from bot.registry.unit_of_work import Database
 
-    url = f"sqlite:///{work / 'realistic.db'}"
     upgrade_to_head(url)
     records = work / "registrants.jsonl"
     records.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in registrants().values()),
@@ -209,6 +212,13 @@ def start_system(work: Path) -> Any:
     database = Database(url)
     import_file(database, records, strict=True)
     database.dispose()
+    return url
+
+
+def start_system(work: Path) -> Any:
+    from bench.system import supervised
+
+    url = seed_registry(f"sqlite:///{work / 'realistic.db'}", work)
     system = supervised(url, TODAY, work)
     system.start()
     return system
@@ -235,10 +245,17 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--web", help="an already running chat page (else bot.serve is started)")
     parser.add_argument("--no-held-out", action="store_true")
+    parser.add_argument("--legacy-sender", action="store_true",
+                        help="also send a conversation id in the body, as the page did before issue 14")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--seed-only", type=Path, help="write the evaluation registry to this SQLite file and stop")
     args = parser.parse_args(argv)
+    if args.seed_only:
+        print(seed_registry(f"sqlite:///{args.seed_only.resolve()}", args.seed_only.parent))
+        return
     cases = load_cases() + ([] if args.no_held_out else held_out_cases())
     if args.web:
-        judged = run_cases(args.web.rstrip("/"), cases)
+        judged = run_cases(args.web.rstrip("/"), cases, args.legacy_sender)
     else:
         with tempfile.TemporaryDirectory() as folder:
             system = start_system(Path(folder))
@@ -246,7 +263,7 @@ def main(argv: list[str] | None = None) -> None:
                 judged = run_cases(system.web_url, cases)
             finally:
                 system.stop()
-    print(report(judged))
+    print(report(judged, args.out))
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ MODEL = ROOT / "models" / "qianjian.tar.gz"
 RESULTS = ROOT / "results" / "realistic"
 PICTURE = ROOT / "docs" / "nlu-tradeoff.png"
 CONFIDENCES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+AGREED_CONFIDENCES = (0.05, 0.1, 0.2, 0.4)
 AGREEMENTS = ("none", "terms", "retrieval", "terms_or_retrieval", "terms_and_retrieval", "first_or_terms")
 RANKS = (1, 2, 3)
 IN_SCOPE_GOAL = 0.90
@@ -99,7 +100,8 @@ def score(steps: list[Step], parses: dict[str, dict[str, Any]], settings: Thresh
 
 
 def settings_grid(base: Thresholds) -> list[Thresholds]:
-    found = []
+    found = [dataclasses.replace(base, agreed_confidence=agreed, answer_confidence=confidence)
+             for agreed in AGREED_CONFIDENCES for confidence in CONFIDENCES if agreed < confidence]
     for confidence, agreement in itertools.product(CONFIDENCES, AGREEMENTS):
         ranks = RANKS if agreement not in ("none", "terms") else (base.retrieval_rank,)
         for rank in ranks:
@@ -146,7 +148,9 @@ def label(settings: Thresholds) -> str:
     if settings.agreement == "terms":
         return "terms"
     if settings.agreement == "first_or_terms":
-        return f"retrieval first, or terms and rank ≤ {settings.retrieval_rank}"
+        both = f", {settings.agreed_confidence:.2f} when both agree" if settings.agreed_confidence < \
+            settings.answer_confidence else ""
+        return f"retrieval first, or terms and rank ≤ {settings.retrieval_rank}{both}"
     return f"{settings.agreement} (rank ≤ {settings.retrieval_rank})"
 
 

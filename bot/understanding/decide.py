@@ -5,6 +5,7 @@ the conversation knows; the reply is rendered elsewhere (bot/answers/turn_reply.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import Enum
@@ -157,8 +158,13 @@ def _faq(turn: Turn, facts: TypedFacts, settings: Thresholds) -> Decision:
     if not turn.topics:
         return _clarify(turn, "no topic")
     topic = turn.topics[0][0]
-    confident = probabilities.get(topic, 0.0) >= settings.answer_confidence
-    if not (confident and agreement(topic, turn.text, settings)):
+    probability = probabilities.get(topic, 0.0)
+    # Both other signals pointing at the classifier's topic make up for a less sure classifier.
+    strongly_agreed = agrees(topic, turn.text) and retrieval_rank(topic, turn.text) == 1
+    needed = settings.answer_confidence
+    if strongly_agreed:
+        needed = min(settings.agreed_confidence, needed)
+    if not (probability >= needed and agreement(topic, turn.text, settings)):
         return _clarify(turn, "classifier and second signal disagree, or unsure")
     also, offered = _second_questions(turn, topic, settings)
     return _answer(turn, topic, facts, "classifier and words agree", offered, also)
@@ -218,5 +224,11 @@ def decide(turn: Turn, settings: Thresholds | None = None) -> Decision:
     if turn.intent in GENERAL_TOPIC:
         return _personal(turn, facts, settings)
     if turn.intent == FALLBACK:
+        # Unsure between intents: the runner-up is judged as if it had won, with the same thresholds.
+        runner_up = next((name for name, _ in turn.intents if name != FALLBACK), None)
+        if runner_up == FAQ:
+            return _faq(turn, facts, settings)
+        if runner_up in GENERAL_TOPIC:
+            return _personal(dataclasses.replace(turn, intent=str(runner_up)), facts, settings)
         return _clarify(turn, "low confidence")
     return Decision(Kind.DEFER, reason="not a question about the notice")

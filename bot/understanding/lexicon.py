@@ -101,6 +101,8 @@ class Thresholds:
     """When to answer (data/understanding/thresholds.yml); make eval's sweep tries others."""
 
     answer_confidence: float
+    agreed_confidence: float
+    """The probability enough when the topic's words AND retrieval's first topic both agree."""
     decline_confidence: float
     second_question_terms: int
     retrieval_rank: int
@@ -111,7 +113,8 @@ class Thresholds:
 @lru_cache(maxsize=1)
 def thresholds() -> Thresholds:
     found = _load("thresholds.yml")["thresholds"]
-    return Thresholds(float(found["answer_confidence"]), float(found["decline_confidence"]),
+    return Thresholds(float(found["answer_confidence"]), float(found["agreed_confidence"]),
+                      float(found["decline_confidence"]),
                       int(found["second_question_terms"]), int(found["retrieval_rank"]), str(found["agreement"]))
 
 
