@@ -73,5 +73,9 @@ bench: install $(MODEL)
 	$(PY) -m bench.report
 	$(PY) -m bench.sizing
 
+# The pipelines on the held-out set, the trade-off of when to answer, then real questions through /api/chat
+# (tests/nlu/realistic/): right, declined or clarified, wrong. All into docs/nlu.md.
 eval: install $(MODEL)
 	$(PY) -m evaluation.compare
+	$(PY) -m evaluation.sweep
+	$(PY) -m evaluation.realistic

@@ -27,12 +27,14 @@ from typing import Any
 import requests
 import yaml
 
+from evaluation.doc_sections import replace_section
 from evaluation.held_out import held_out_examples
 from evaluation.key_facts import BASIS_PREFIX, Expected, cited_labels, faq_expected
 
 ROOT = Path(__file__).resolve().parent.parent
 REALISTIC = ROOT / "tests" / "nlu" / "realistic"
 RESULTS = ROOT / "results" / "realistic"
+DOC = ROOT / "docs" / "nlu.md"
 TODAY = "2026-12-01"
 RIGHT, HONEST, WRONG = "right", "declined or clarified", "wrong"
 NOT_ANSWERS = ("decline", "clarify")
@@ -224,6 +226,31 @@ def start_system(work: Path) -> Any:
     return system
 
 
+def _doc_section(tables_text: str, judged: list[Judged]) -> str:
+    sweep = RESULTS / "sweep.json"
+    chosen = json.loads(sweep.read_text(encoding="utf-8"))["chosen"] if sweep.exists() else None
+    wrong = [i for i in judged if i.verdict == WRONG]
+    lines = ["## Real questions: right, declined or clarified, wrong (make eval)", "",
+             f"{len(judged)} judged turns through the chat page's /api/chat: tests/nlu/realistic/ (written the way "
+             "people type, never trained on; see its README) and the held-out set. **Wrong** is an answer with a "
+             "依据 line that is not the expected one: the headline. Right, for a decline or clarify expectation, is "
+             "a reply without a 依据 line. Every reply is in results/realistic/replies.jsonl, the wrong ones in "
+             "results/realistic/wrong.md.", "", tables_text, "",
+             "### When to answer: the trade-off", "",
+             "The classifier's topic is answered only when its probability reaches a threshold and a second, "
+             "independent signal agrees: the topic's words (data/understanding/topic_terms.yml), the lexical "
+             "retrieval over character pairs (bot/understanding/retrieval.py), or both. Each point is one setting, "
+             "run on the single-message cases by `python -m evaluation.sweep`; the rule: the least wrong answers "
+             "at ≥ 90% right in scope.", "", "![trade-off](nlu-tradeoff.png)", ""]
+    if chosen:
+        lines.append(f"Chosen (data/understanding/thresholds.yml): {chosen['label']}, classifier probability ≥ "
+                     f"{chosen['answer_confidence']:.2f}: {chosen['in_right']:.1%} right in scope, "
+                     f"{chosen['all_wrong']:.1%} wrong over all single messages.")
+    lines += ["", f"### Kinds of message that still fail ({len(wrong)} wrong)", ""]
+    lines += [f"- [{i.category}] {i.say} → expected {i.expected}" for i in wrong[:40]] or ["- none"]
+    return "\n".join(lines)
+
+
 def report(judged: list[Judged], out: Path = RESULTS) -> str:
     out.mkdir(parents=True, exist_ok=True)
     with (out / "replies.jsonl").open("w", encoding="utf-8") as handle:
@@ -234,6 +261,8 @@ def report(judged: list[Judged], out: Path = RESULTS) -> str:
              *held_out.markdown("held-out set")]
     text = "\n".join(lines)
     (out / "summary.md").write_text(text + "\n", encoding="utf-8")
+    if out == RESULTS:
+        replace_section(DOC, "realistic", _doc_section(text, judged))
     wrong = [i for i in judged if i.verdict == WRONG]
     (out / "wrong.md").write_text("\n".join(f"- [{i.category}] {i.say} → expected {i.expected}; got: "
                                             f"{i.reply.replace(chr(10), ' / ')[:160]}" for i in wrong) + "\n",
