@@ -57,8 +57,9 @@ def rest(site: Site, sender: str, message: Any) -> tuple[int, str]:
     return answer.status_code, "\n".join(str(m.get("text") or "") for m in body)
 
 
-def web(site: Site, sender: str, message: str) -> tuple[int, str]:
-    answer = requests.post(f"{site.web_url}/api/chat", timeout=60, json={"sender": sender, "message": message})
+def web(site: Site, browser: requests.Session, message: str) -> tuple[int, str]:
+    """One message from a browser: its conversation is the cookie the page set."""
+    answer = browser.post(f"{site.web_url}/api/chat", timeout=60, json={"message": message})
     body = answer.json()
     if "error" in body:
         return answer.status_code, str(body["error"])
@@ -82,8 +83,10 @@ def test_corpus_over_the_rest_webhook(site: Site, before: dict[str, Any], entry:
 @pytest.mark.parametrize("entry", CORPUS, ids=[e["name"] for e in CORPUS])
 def test_corpus_over_the_web_page(site: Site, before: dict[str, Any], entry: dict[str, Any]) -> None:
     chosen = messages_of(entry)
+    browser = requests.Session()
+    browser.get(site.web_url + "/", timeout=30)
     for index, message in enumerate(chosen):
-        status, reply = web(site, f"web-{entry['name']}", message)
+        status, reply = web(site, browser, message)
         assert status in (200, 400, 413), (entry["name"], status, reply)  # 400/413: the page's own refusals
         check_reply(entry, reply, last=index == len(chosen) - 1)
 
@@ -158,13 +161,13 @@ def test_a_hundred_messages_at_once_from_one_conversation_all_get_an_answer(site
 
 
 def test_a_hundred_messages_at_once_through_the_web_page(site: Site) -> None:
-    payloads = [{"sender": "web-flood", "message": f"{NORMAL_QUESTION}{i}"} for i in range(100)]
+    payloads = [{"message": f"{NORMAL_QUESTION}{i}"} for i in range(100)]
     results = flood(f"{site.web_url}/api/chat", payloads)
     for status, body in results:
         assert status == 200, (status, body)
         reply = "\n".join(str(m.get("text") or "") for m in body["messages"])
         assert NORMAL_ANSWER in reply or "太快" in reply, reply
-    status, after = web(site, "web-after-flood", NORMAL_QUESTION)
+    status, after = web(site, requests.Session(), NORMAL_QUESTION)
     assert status == 200 and NORMAL_ANSWER in after
 
 
