@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.services import assistant_today, database, in_thread, latest_text, now
 from bot.answers.employer import PAGE_SIZE, employer_list
 from bot.answers.numbers import days_ahead
-from bot.answers.personal import PERSONAL_ANSWERS, explanation, personal_answer
+from bot.answers.personal import PERSONAL_ANSWERS, explanation, personal_answer, with_general_rule
 from bot.identity import Outcome, person_from_token, token_secret, verify_employer, verify_registrant
 from bot.identity_text import normalise, parse_employer_login, parse_identity
 from bot.messages import say
@@ -56,14 +56,15 @@ def ask_identity(dispatcher: CollectingDispatcher, pending_intent: str) -> list[
 
 
 async def answer_for(intent: str, person_id: str, dispatcher: CollectingDispatcher,
-                     *lines: str) -> list[EventType]:
-    """The registrant's own answer; `lines` (the general rule) go before its 依据 line."""
+                     general_topic: str | None = None) -> list[EventType]:
+    """The registrant's own answer; with `general_topic`, the general rule in one line as well."""
     report = await in_thread(_report, person_id, assistant_today())
     if report is None:
         dispatcher.utter_message(text=say("assistant", "not_found_after_identity"))
         return []
     answer = personal_answer(intent, report)
-    dispatcher.utter_message(text="\n".join([answer.text, *lines, answer.basis_line]))
+    text = with_general_rule(answer, general_topic, report) if general_topic else answer.render()
+    dispatcher.utter_message(text=text)
     return [SlotSet("last_topic", answer.topic)]
 
 

@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.personal import answer_for, known_person
 from actions.services import assistant_today, entity_values, latest_text
 from bot.answers.knowledge import topics
-from bot.answers.turn_reply import Reply, general_rule, turn_reply
+from bot.answers.turn_reply import Reply, turn_reply
 from bot.understanding.decide import Decision, Kind, Turn, decide
 
 RETRIEVAL_INTENT = "faq"
@@ -60,8 +60,7 @@ async def respond(dispatcher: CollectingDispatcher, tracker: Tracker, domain: di
         dispatcher.utter_message(response="utter_default")
         return events
     if decision.kind is Kind.PERSONAL and person_id is not None and decision.personal_intent:
-        rule = general_rule(decision.topics[0], assistant_today())
-        return events + await answer_for(decision.personal_intent, person_id, dispatcher, rule) + [
+        return events + await answer_for(decision.personal_intent, person_id, dispatcher, decision.topics[0]) + [
             SlotSet(ANSWERED_TOPIC, decision.topics[0])]
     reply = turn_reply(decision, assistant_today())
     _send(dispatcher, reply)

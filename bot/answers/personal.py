@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from bot.answers.knowledge import Answer
+from bot.answers.knowledge import Answer, basis_line, knowledge_answer
 from bot.config import PROJECT_ROOT
 from rules_engine.calendar import period_end, shown
 from rules_engine.continuing_education import HOURS_PER_SPECIALTY
@@ -213,3 +213,24 @@ def explanation(topic: str | None, report: StatusReport) -> str:
                                            years=number("initial_registration_window_years").value,
                                            deadline=shown(s.initial_registration_deadline)))
     return str(texts["none"])
+
+
+def _general_topic(topic: str, report: StatusReport) -> str:
+    """The general rule that fits this registrant: the lapse rule once their registration has expired."""
+    if topic == "renewal" and any(s.registration_status == STATUS.expired for s in _registered(report)):
+        return "renewal_expired"
+    return topic
+
+
+def general_rule(topic: str, today: dt.date) -> Answer:
+    """The topic's rule in one line: its answer's first sentence (both, when it has only two)."""
+    answer = knowledge_answer(topic, today)
+    sentences = [part + "。" for part in answer.text.split("。") if part.strip()]
+    shown = sentences if len(sentences) <= 2 else sentences[:1]
+    return Answer(topic, say("general_rule", rule="".join(shown)), answer.citations)
+
+
+def with_general_rule(answer: Answer, topic: str, report: StatusReport) -> str:
+    """The registrant's own answer, the general rule in one line, and the 依据 of both."""
+    rule = general_rule(_general_topic(topic, report), report.as_of)
+    return "\n".join([answer.text, rule.text, basis_line(answer.citations + rule.citations)])

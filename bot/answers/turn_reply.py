@@ -62,12 +62,6 @@ def _known(found: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(topic for topic in found if topic in topics())
 
 
-def general_rule(topic: str, today: dt.date) -> str:
-    """The first sentence of the topic's answer: the rule a personal answer rests on, in one line."""
-    text = knowledge_answer(topic, today).text
-    return say("general_rule", rule=text.split("。", 1)[0] + "。")
-
-
 def with_lines(answer: Answer, *lines: str) -> str:
     """The answer with lines added before its 依据 line (which stays last)."""
     return "\n".join([answer.text, *lines, answer.basis_line])

@@ -21,6 +21,7 @@ from bot.understanding.typed_facts import TypedFacts, typed_facts
 FAQ = "faq"
 OUT_OF_SCOPE = "out_of_scope"
 FALLBACK = "nlu_fallback"
+HANDOFF = "human_handoff"  # always offered with its own button
 CHOICES = 3
 # The general topic of each question about one's own record, and back.
 GENERAL_TOPIC = {"my_expiry": "renewal", "my_renewal_deadline": "renewal", "my_renewal_eligibility": "renewal",
@@ -109,7 +110,7 @@ def _choices(turn: Turn, *first: str) -> tuple[str, ...]:
 
 
 def _clarify(turn: Turn, reason: str, *first: str) -> Decision:
-    others = tuple(name for name, _ in turn.intents if name not in (FAQ, FALLBACK, OUT_OF_SCOPE))
+    others = tuple(name for name, _ in turn.intents if name not in (FAQ, FALLBACK, OUT_OF_SCOPE, HANDOFF))
     return Decision(Kind.CLARIFY, _choices(turn, *first), intent_choices=others[:1], reason=reason)
 
 
@@ -126,7 +127,7 @@ def _answer(turn: Turn, topic: str, facts: TypedFacts, reason: str, buttons: tup
     """An answer on `topic`: from typed facts when the message has them, from the record when identified."""
     if facts.anything:
         return Decision(Kind.COMPUTED, (topic,), facts=facts, reason=reason)
-    if turn.identified and not also and (intent := _personal_intent(topic, turn.text)):
+    if turn.identified and not also and not facts.specialty_count and (intent := _personal_intent(topic, turn.text)):
         return Decision(Kind.PERSONAL, (topic,), personal_intent=intent, reason=reason)
     return Decision(Kind.ANSWER, (topic, *also), buttons, facts=facts, reason=reason)
 
@@ -188,9 +189,21 @@ def _follow_up(turn: Turn, facts: TypedFacts) -> Decision | None:
     topic = follow_up_topic(turn.text, turn.previous_topic)
     if topic is None:
         return None
-    if facts.anything and not (facts.specialty_count and not facts.dates and not facts.hours_typed):
-        return Decision(Kind.COMPUTED, (topic,), facts=facts, reason="follow-up with typed facts")
-    return Decision(Kind.ANSWER, (topic,), facts=facts, reason=f"follow-up of {turn.previous_topic}")
+    return _answer(turn, topic, facts, f"follow-up of {turn.previous_topic}")
+
+
+def _only_in_the_story(turn: Turn, settings: Thresholds) -> bool:
+    """A long message whose questions name nothing out of scope ("…待遇比现在好。…是要先注销吗"), and whose
+    classifier topic both second signals agree on: what is out of scope is only the story around the question."""
+    parts = split_questions(turn.text)
+    questions = [part for part in parts if words().question_like.search(part)]
+    if len(parts) < 3 or not questions or any(out_of_scope_kind(part) for part in questions):
+        return False
+    if turn.intent != FAQ or not turn.topics:
+        return False
+    topic, share = turn.topics[0]
+    return (turn.intent_confidence * share >= settings.answer_confidence and agrees(topic, turn.text)
+            and retrieval_rank(topic, turn.text) == 1)
 
 
 def _typed_topic(turn: Turn, facts: TypedFacts) -> str | None:
@@ -205,7 +218,7 @@ def decide(turn: Turn, settings: Thresholds | None = None) -> Decision:
     if turn.chosen_topic:
         return Decision(Kind.ANSWER, (turn.chosen_topic,), reason="chosen with a button")
     scope = out_of_scope_kind(turn.text)
-    if scope is not None:
+    if scope is not None and not _only_in_the_story(turn, settings):
         return Decision(Kind.DECLINE, scope.near, scope=scope, reason=f"names {scope.name}")
     facts = typed_facts(turn.text, turn.today, turn.specialties)
     if facts.known_dates or facts.hours_typed:
