@@ -68,7 +68,8 @@ def renewal_deadline(report: StatusReport) -> Answer:
     if not registered:
         return _answer("expiry", [say("need_registration")], WITHIN_THREE_YEARS)
     lines = [_apply_by_line(s, report.as_of) if s.registration_status == STATUS.valid
-             else say("not_renewable_line", specialty=s.specialty, status=s.registration_status)
+             else say("not_renewable_line", specialty=s.specialty, status=s.registration_status,
+                      valid_until=s.valid_until, apply_by=s.renewal_apply_by)
              for s in registered]
     return _answer("apply_by", lines, APPLY_BEFORE_EXPIRY, *_lapsed(registered))
 
@@ -95,7 +96,8 @@ def renewal_eligibility(report: StatusReport) -> Answer:
                              lead_days=number("renewal_lead_days").value,
                              new_valid_until=status.renewal_new_valid_until))
         else:
-            lines.append(say("blocked_line", specialty=status.specialty, why=_why_not(status, report)))
+            lines.append(say("blocked_line", specialty=status.specialty, valid_until=status.valid_until,
+                             why=_why_not(status, report)))
     return _answer("new_period", lines, APPLY_BEFORE_EXPIRY, HOURS_REQUIRED, *_lapsed(registered))
 
 

@@ -117,7 +117,7 @@ def _clarify(turn: Turn, reason: str, *first: str) -> Decision:
 def _personal_intent(topic: str, text: str) -> str | None:
     if topic == "renewal":
         normal = normal_form(text)
-        asks = words().renewal_asks.items()
+        asks = words().renewal_asks
         return next((intent for intent, pattern in asks if pattern.search(normal)), "my_renewal_deadline")
     return PERSONAL_INTENT.get(topic)
 

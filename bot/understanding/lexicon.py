@@ -123,7 +123,7 @@ class Words:
     date_roles: dict[str, re.Pattern[str]]
     hours: dict[str, re.Pattern[str]]
     relative_years: dict[str, int]
-    renewal_asks: dict[str, re.Pattern[str]]
+    renewal_asks: tuple[tuple[str, re.Pattern[str]], ...]
     question_like: re.Pattern[str]
     question_boundary: re.Pattern[str]
 
@@ -137,5 +137,6 @@ def words() -> Words:
 
     return Words(patterns("date_roles"), patterns("hours"),
                  {word: int(offset) for word, offset in found["relative_years"].items()},
-                 patterns("renewal_asks"), re.compile(str(found["question_like"])),
+                 tuple((str(intent), re.compile(str(pattern))) for intent, pattern in found["renewal_asks"]),
+                 re.compile(str(found["question_like"])),
                  re.compile(str(found["question_boundary"])))
