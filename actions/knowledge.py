@@ -13,46 +13,41 @@ from actions.understanding import respond
 from bot.handover import open_ticket
 
 
-class ActionAnswerFaq(Action):
+class RespondingAction(Action):
+    """An entry point that only hands the turn to actions.understanding.respond."""
+
+    action_name = ""
+
     def name(self) -> str:
-        return "action_answer_faq"
+        return self.action_name
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
         return await respond(dispatcher, tracker, domain)
 
 
-class ActionClarify(Action):
+class ActionAnswerFaq(RespondingAction):
+    """A question about the notice: answered, asked back or declined."""
+
+    action_name = "action_answer_faq"
+
+
+class ActionClarify(RespondingAction):
     """Low confidence or two close intents: the same decision, which asks "您是想问" unless it can answer."""
 
-    def name(self) -> str:
-        return "action_clarify"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
-        return await respond(dispatcher, tracker, domain)
+    action_name = "action_clarify"
 
 
-class ActionDecline(Action):
+class ActionDecline(RespondingAction):
     """Out of scope: said plainly, with 转人工 and the nearest topics (no 依据 line)."""
 
-    def name(self) -> str:
-        return "action_decline"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
-        return await respond(dispatcher, tracker, domain)
+    action_name = "action_decline"
 
 
-class ActionPersonalAnswer(Action):
-    """A question about one's own record: their answer when identified, else the general one (or the facts typed)."""
+class ActionPersonalAnswer(RespondingAction):
+    """One's own record: their answer when identified, else the general one (or the facts typed)."""
 
-    def name(self) -> str:
-        return "action_personal_answer"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
-        return await respond(dispatcher, tracker, domain)
+    action_name = "action_personal_answer"
 
 
 class ActionHandoff(Action):
