@@ -229,6 +229,11 @@ def decide(turn: Turn, settings: Thresholds | None = None) -> Decision:
     if turn.intent in (FAQ, FALLBACK, *GENERAL_TOPIC) and too_vague(turn.text):
         return _clarify(turn, "too vague")
     if turn.intent == OUT_OF_SCOPE:
+        # No out-of-scope word, but the classifier says so: ask rather than decline when the words and
+        # retrieval both point at one topic of the notice ("二建证书丢失怎么补办").
+        retrieved = [topic for topic, score in ranked_topics(turn.text)[:1] if score > 0]
+        if retrieved and agrees(retrieved[0], turn.text):
+            return _clarify(turn, "classifier: out of scope, but the words point at a topic", retrieved[0])
         if turn.intent_confidence >= settings.decline_confidence or not topics_by_terms(turn.text):
             return Decision(Kind.DECLINE, reason="classifier: out of scope")
         return _clarify(turn, "out of scope, but not sure")
