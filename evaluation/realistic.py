@@ -243,9 +243,10 @@ def _doc_section(tables_text: str, judged: list[Judged]) -> str:
              "run on the single-message cases by `python -m evaluation.sweep`; the rule: the least wrong answers "
              "at ≥ 90% right in scope.", "", "![trade-off](nlu-tradeoff.png)", ""]
     if chosen:
-        lines.append(f"Chosen (data/understanding/thresholds.yml): {chosen['label']}, classifier probability ≥ "
-                     f"{chosen['answer_confidence']:.2f}: {chosen['in_right']:.1%} right in scope, "
-                     f"{chosen['all_wrong']:.1%} wrong over all single messages.")
+        lines.append(f"Chosen by the rule ({len(json.loads(sweep.read_text(encoding='utf-8'))['rows'])} settings "
+                     f"tried): {chosen['description']}: {chosen['in_right']:.1%} right in scope, "
+                     f"{chosen['all_wrong']:.1%} wrong over all single messages. data/understanding/thresholds.yml "
+                     "holds the setting in use.")
     lines += ["", f"### Kinds of message that still fail ({len(wrong)} wrong)", ""]
     lines += [f"- [{i.category}] {i.say} → expected {i.expected}" for i in wrong[:40]] or ["- none"]
     return "\n".join(lines)

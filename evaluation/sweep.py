@@ -127,8 +127,9 @@ def picture(rows: list[dict[str, Any]], best: dict[str, Any]) -> None:
     import matplotlib.pyplot as plt
 
     figure, axes = plt.subplots(figsize=(7, 5))
-    for agreement in sorted({r["label"] for r in rows}):
-        line = sorted((r for r in rows if r["label"] == agreement), key=lambda r: r["answer_confidence"])
+    plain = [r for r in rows if r["agreed_confidence"] >= r["answer_confidence"]]
+    for agreement in sorted({r["label"] for r in plain}):
+        line = sorted((r for r in plain if r["label"] == agreement), key=lambda r: r["answer_confidence"])
         axes.plot([r["all_wrong"] * 100 for r in line], [r["in_right"] * 100 for r in line], marker="o",
                   markersize=3, label=agreement)
     axes.scatter([best["all_wrong"] * 100], [best["in_right"] * 100], s=120, facecolors="none", edgecolors="black",
@@ -143,15 +144,21 @@ def picture(rows: list[dict[str, Any]], best: dict[str, Any]) -> None:
 
 
 def label(settings: Thresholds) -> str:
+    """The setting's curve in the picture: its second signal (the confidences are the points)."""
     if settings.retrieval_rank == 99:
         return "classifier alone"
     if settings.agreement == "terms":
         return "terms"
     if settings.agreement == "first_or_terms":
-        both = f", {settings.agreed_confidence:.2f} when both agree" if settings.agreed_confidence < \
-            settings.answer_confidence else ""
-        return f"retrieval first, or terms and rank ≤ {settings.retrieval_rank}{both}"
+        return f"retrieval first, or terms and rank ≤ {settings.retrieval_rank}"
     return f"{settings.agreement} (rank ≤ {settings.retrieval_rank})"
+
+
+def describe(row: dict[str, Any]) -> str:
+    both = row["agreed_confidence"] < row["answer_confidence"]
+    return (f"{row['label']}, classifier probability ≥ {row['answer_confidence']:.2f}"
+            + (f" ({row['agreed_confidence']:.2f} when the words and retrieval's first topic both agree)"
+               if both else ""))
 
 
 def main() -> None:
@@ -159,7 +166,8 @@ def main() -> None:
     parses = asyncio.run(parse_all([s.say for s in steps]))
     rows = []
     for settings in settings_grid(thresholds()):
-        rows.append({**dataclasses.asdict(settings), "label": label(settings), **score(steps, parses, settings)})
+        row = {**dataclasses.asdict(settings), "label": label(settings), **score(steps, parses, settings)}
+        rows.append({**row, "description": describe(row)})
     best = chosen(rows)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "sweep.json").write_text(json.dumps({"messages": len(steps), "chosen": best, "rows": rows},
