@@ -17,13 +17,15 @@ class RespondingAction(Action):
     """An entry point that only hands the turn to actions.understanding.respond."""
 
     action_name = ""
+    otherwise = "utter_default"
+    """What is said when the turn is not a question about the notice after all."""
 
     def name(self) -> str:
         return self.action_name
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
-        return await respond(dispatcher, tracker, domain)
+        return await respond(dispatcher, tracker, domain, self.otherwise)
 
 
 class ActionAnswerFaq(RespondingAction):
@@ -42,6 +44,13 @@ class ActionDecline(RespondingAction):
     """Out of scope: said plainly, with 转人工 and the nearest topics (no 依据 line)."""
 
     action_name = "action_decline"
+
+
+class ActionGoodbye(RespondingAction):
+    """A goodbye, unless it is a follow-up the classifier took for one ("那…" never means goodbye)."""
+
+    action_name = "action_goodbye"
+    otherwise = "utter_goodbye"
 
 
 class ActionPersonalAnswer(RespondingAction):

@@ -53,11 +53,13 @@ def _send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
         dispatcher.utter_message(text=message.text, buttons=list(message.buttons) or None)
 
 
-async def respond(dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+async def respond(dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any],
+                  otherwise: str = "utter_default") -> list[EventType]:
+    """The turn decided and answered; `otherwise` is the response when it is no question about the notice."""
     person_id, events = known_person(tracker)
     decision: Decision = decide(turn_of(tracker, person_id is not None))
     if decision.kind is Kind.DEFER:
-        dispatcher.utter_message(response="utter_default")
+        dispatcher.utter_message(response=otherwise)
         return events
     if decision.kind is Kind.PERSONAL and person_id is not None and decision.personal_intent:
         return events + await answer_for(decision.personal_intent, person_id, dispatcher, decision.topics[0]) + [

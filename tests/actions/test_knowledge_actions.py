@@ -86,3 +86,22 @@ def test_handoff_records_a_ticket_with_the_transcript(registry: Database) -> Non
     assert ticket["conversation_id"] == "conv-1" and len(transcript) == 2
     assert "520102198001011235" not in ticket["transcript"] and "5201**********1235" in ticket["transcript"]
     assert isinstance(ticket["created_at"], dt.datetime)
+
+
+def test_a_follow_up_taken_for_a_goodbye_is_answered_and_a_goodbye_is_not(registry: Database) -> None:
+    from actions.knowledge import ActionGoodbye
+
+    follow_up = tracker("那三个专业呢", "goodbye", slots={"answered_topic": "ce_hours"})
+    dispatcher, _ = run(ActionGoodbye(), follow_up)
+    assert "合计240学时" in texts(dispatcher)[0]
+    dispatcher, _ = run(ActionGoodbye(), tracker("好的再见", "goodbye", slots={"answered_topic": "ce_hours"}))
+    assert dispatcher.messages[0]["response"] == "utter_goodbye"
+
+
+def test_an_out_of_scope_question_is_declined_with_buttons_and_no_basis(registry: Database) -> None:
+    from actions.knowledge import ActionDecline
+
+    dispatcher, _ = run(ActionDecline(), tracker("二建报名要几年社保", "out_of_scope"))
+    message = dispatcher.messages[0]
+    assert "考试、报名和成绩" in message["text"] and "依据" not in message["text"]
+    assert message["buttons"][-1]["payload"] == "/human_handoff"
