@@ -224,15 +224,12 @@ def _general_topic(topic: str, report: StatusReport) -> str:
     return topic
 
 
-def general_rule(topic: str, today: dt.date) -> Answer:
-    """The topic's rule in one line: its answer's first sentence (both, when it has only two)."""
-    answer = knowledge_answer(topic, today)
-    sentences = [part + "。" for part in answer.text.split("。") if part.strip()]
-    shown = sentences if len(sentences) <= 2 else sentences[:1]
-    return Answer(topic, say("general_rule", rule="".join(shown)), answer.citations)
-
-
 def with_general_rule(answer: Answer, topic: str, report: StatusReport) -> str:
-    """The registrant's own answer, the general rule in one line, and the 依据 of both."""
-    rule = general_rule(_general_topic(topic, report), report.as_of)
-    return "\n".join([answer.text, rule.text, basis_line(answer.citations + rule.citations)])
+    """The registrant's own answer, then the general answer it rests on, and the 依据 of both.
+
+    The general answer is given whole: an identified registrant asking "续注的有效期是几年" asks the rule
+    as much as their own date, and the rule's facts (3年, 30日前) must not be lost to the personal lines.
+    """
+    general = knowledge_answer(_general_topic(topic, report), report.as_of)
+    rule = say("general_rule", rule=general.text)
+    return "\n".join([answer.text, rule, basis_line(answer.citations + general.citations)])
