@@ -100,16 +100,16 @@ def score(steps: list[Step], parses: dict[str, dict[str, Any]], settings: Thresh
 
 
 def settings_grid(base: Thresholds) -> list[Thresholds]:
+    # The chosen second signal with a lower bar where words and retrieval both agree, then every plain setting.
     found = [dataclasses.replace(base, agreed_confidence=agreed, answer_confidence=confidence)
              for agreed in AGREED_CONFIDENCES for confidence in CONFIDENCES if agreed < confidence]
     for confidence, agreement in itertools.product(CONFIDENCES, AGREEMENTS):
         ranks = RANKS if agreement not in ("none", "terms") else (base.retrieval_rank,)
         for rank in ranks:
-            found.append(dataclasses.replace(base, answer_confidence=confidence, retrieval_rank=rank,
-                                             agreement="terms_or_retrieval" if agreement == "none" else agreement)
-                         if agreement != "none" else
-                         dataclasses.replace(base, answer_confidence=confidence, retrieval_rank=99,
-                                             agreement="retrieval"))
+            plain = dataclasses.replace(base, answer_confidence=confidence, agreed_confidence=confidence)
+            alone = agreement == "none"  # retrieval at a rank nothing exceeds: the classifier alone
+            found.append(dataclasses.replace(plain, retrieval_rank=99 if alone else rank,
+                                             agreement="retrieval" if alone else agreement))
     return found
 
 
@@ -132,6 +132,12 @@ def picture(rows: list[dict[str, Any]], best: dict[str, Any]) -> None:
         line = sorted((r for r in plain if r["label"] == agreement), key=lambda r: r["answer_confidence"])
         axes.plot([r["all_wrong"] * 100 for r in line], [r["in_right"] * 100 for r in line], marker="o",
                   markersize=3, label=agreement)
+    lower = sorted((r for r in rows if r["agreed_confidence"] < r["answer_confidence"] and r["label"] == best["label"]
+                    and r["agreed_confidence"] == best["agreed_confidence"]), key=lambda r: r["answer_confidence"])
+    if lower:
+        axes.plot([r["all_wrong"] * 100 for r in lower], [r["in_right"] * 100 for r in lower], linestyle="--",
+                  marker="x", markersize=4, color="black",
+                  label=f"{best['label']}, {best['agreed_confidence']:.2f} when both agree")
     axes.scatter([best["all_wrong"] * 100], [best["in_right"] * 100], s=120, facecolors="none", edgecolors="black",
                  label="chosen")
     axes.axhline(IN_SCOPE_GOAL * 100, color="grey", linestyle=":")
