@@ -154,6 +154,17 @@ def _second_questions(turn: Turn, topic: str, settings: Thresholds) -> tuple[tup
     return tuple(dict.fromkeys(answered)), tuple(dict.fromkeys(t for t in offered if t not in answered))
 
 
+def _own_record_runner_up(turn: Turn, settings: Thresholds) -> Decision | None:
+    """An identified registrant whose question the classifier, unsure of the topic, also took for one about
+    their own record (the runner-up intent), and its words or retrieval agree: their own answer, not "您是想问"."""
+    for name, _ in turn.intents[:2]:
+        topic = GENERAL_TOPIC.get(name)
+        if topic and (agrees(topic, turn.text) or agreement(topic, turn.text, settings)):
+            return Decision(Kind.PERSONAL, (topic,), personal_intent=name,
+                            reason="identified; the runner-up intent is about their own record")
+    return None
+
+
 def _faq(turn: Turn, facts: TypedFacts, settings: Thresholds) -> Decision:
     probabilities = _faq_probability(turn)
     if not turn.topics:
@@ -166,6 +177,8 @@ def _faq(turn: Turn, facts: TypedFacts, settings: Thresholds) -> Decision:
     if strongly_agreed:
         needed = min(settings.agreed_confidence, needed)
     if not (probability >= needed and agreement(topic, turn.text, settings)):
+        if turn.identified and (own := _own_record_runner_up(turn, settings)) is not None:
+            return own
         return _clarify(turn, "classifier and second signal disagree, or unsure")
     also, offered = _second_questions(turn, topic, settings)
     return _answer(turn, topic, facts, "classifier and words agree", offered, also)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -154,3 +155,11 @@ def test_identity_only_when_needed() -> None:
     assert general.kind is Kind.ANSWER and general.offer_identity and general.topics == ("paper_certificate",)
     own = decide(faq_turn("最晚什么时候要申请延续注册", ("renewal", 0.9), identified=True))
     assert own.kind is Kind.PERSONAL and own.personal_intent == "my_renewal_deadline"
+
+
+def test_an_identified_registrant_unsure_between_topic_and_own_record_gets_their_own_answer() -> None:
+    turn = Turn("最晚哪天要去初始注册", "faq", 0.5, (("transition_period", 0.6), ("initial_registration", 0.4)),
+                (("faq", 0.5), ("my_unregistered", 0.4)), identified=True, today=TODAY)
+    decision = decide(turn)
+    assert decision.kind is Kind.PERSONAL and decision.personal_intent == "my_unregistered"
+    assert decide(dataclasses.replace(turn, identified=False)).kind is Kind.CLARIFY
