@@ -156,10 +156,12 @@ def _second_questions(turn: Turn, topic: str, settings: Thresholds) -> tuple[tup
 
 def _own_record_runner_up(turn: Turn, settings: Thresholds) -> Decision | None:
     """An identified registrant whose question the classifier, unsure of the topic, also took for one about
-    their own record (the runner-up intent), and its words or retrieval agree: their own answer, not "您是想问"."""
-    for name, _ in turn.intents[:2]:
+    their own record (a runner-up intent), whose words are in the question and which the classifier's topics or
+    retrieval also rank near the top: their own answer, not "您是想问"."""
+    near = {topic for topic, _ in turn.topics[:2]}
+    for name, _ in turn.intents[:3]:
         topic = GENERAL_TOPIC.get(name)
-        if topic and (agrees(topic, turn.text) or agreement(topic, turn.text, settings)):
+        if topic and agrees(topic, turn.text) and (topic in near or agreement(topic, turn.text, settings)):
             return Decision(Kind.PERSONAL, (topic,), personal_intent=name,
                             reason="identified; the runner-up intent is about their own record")
     return None
