@@ -46,10 +46,17 @@ def _answer(topic: str, lines: list[str], *citations: Citation) -> Answer:
     return Answer(topic, "\n".join(lines), tuple(citations))
 
 
+def _not_registered(report: StatusReport) -> Answer:
+    """No registration yet: no end date to speak of, but the deadline of the initial registration."""
+    found = _findings(report, "initial_registration", "addition_registration")
+    return _answer("initial", [say("need_registration"), *(f.text for f in found)], WITHIN_THREE_YEARS,
+                   *(f.citation for f in found))
+
+
 def expiry(report: StatusReport) -> Answer:
     registered = _registered(report)
     if not registered:
-        return _answer("expiry", [say("need_registration")], WITHIN_THREE_YEARS)
+        return _not_registered(report)
     lines = [say("expiry_line", specialty=s.specialty, status=s.registration_status, valid_until=s.valid_until)
              for s in registered]
     lines += [_apply_by_line(s, report.as_of) for s in registered if s.registration_status == STATUS.valid]
@@ -66,7 +73,7 @@ def _apply_by_line(status: SpecialtyStatus, as_of: dt.date) -> str:
 def renewal_deadline(report: StatusReport) -> Answer:
     registered = _registered(report)
     if not registered:
-        return _answer("expiry", [say("need_registration")], WITHIN_THREE_YEARS)
+        return _not_registered(report)
     lines = [_apply_by_line(s, report.as_of) if s.registration_status == STATUS.valid
              else say("not_renewable_line", specialty=s.specialty, status=s.registration_status,
                       valid_until=s.valid_until, apply_by=s.renewal_apply_by)
@@ -88,7 +95,7 @@ def _why_not(status: SpecialtyStatus, report: StatusReport) -> str:
 def renewal_eligibility(report: StatusReport) -> Answer:
     registered = _registered(report)
     if not registered:
-        return _answer("expiry", [say("need_registration")], WITHIN_THREE_YEARS)
+        return _not_registered(report)
     lines = []
     for status in registered:
         if status.renewal_eligible:
@@ -219,7 +226,10 @@ def explanation(topic: str | None, report: StatusReport) -> str:
 
 def _general_topic(topic: str, report: StatusReport) -> str:
     """The general rule that fits this registrant: the lapse rule once their registration has expired."""
-    if topic == "renewal" and any(s.registration_status == STATUS.expired for s in _registered(report)):
+    registered = _registered(report)
+    if topic in ("renewal", "renewal_expired") and not registered:
+        return "initial_registration"
+    if topic == "renewal" and any(s.registration_status == STATUS.expired for s in registered):
         return "renewal_expired"
     return topic
 
