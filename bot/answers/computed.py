@@ -144,7 +144,14 @@ def _hours(facts: TypedFacts) -> Answer:
 
 
 def computed_answer(facts: TypedFacts, topic: str | None, today: dt.date) -> Answer | AskBack | None:
-    """The answer from the facts typed, for the topic asked about; None when the message has none it uses."""
+    """The answer from the facts typed, for the topic asked about, else for what the facts themselves are
+    (a typed expiry date answers a renewal question whatever topic the classifier chose); None when the
+    message has no fact to compute with."""
+    found = _computed_for(facts, topic, today)
+    return found if found is not None or topic is None else _computed_for(facts, None, today)
+
+
+def _computed_for(facts: TypedFacts, topic: str | None, today: dt.date) -> Answer | AskBack | None:
     birth = facts.first(DateRole.BIRTH)
     issued = facts.first(DateRole.ISSUED_ON)
     valid_until = facts.first(DateRole.VALID_UNTIL)

@@ -163,3 +163,8 @@ def test_an_identified_registrant_unsure_between_topic_and_own_record_gets_their
     decision = decide(turn)
     assert decision.kind is Kind.PERSONAL and decision.personal_intent == "my_unregistered"
     assert decide(dataclasses.replace(turn, identified=False)).kind is Kind.CLARIFY
+
+
+def test_a_typed_expiry_is_computed_whatever_topic_the_classifier_chose() -> None:
+    reply = computed("注册有效期到2026年12月31号 今天办延续还来得及不", "age_limit")
+    assert "2026年12月1日" in reply and "还来得及" in reply
