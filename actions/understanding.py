@@ -10,42 +10,18 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.personal import answer_for, known_person
-from actions.services import assistant_today, entity_values, latest_text
+from actions.services import assistant_today
 from bot.answers.knowledge import topics
 from bot.answers.turn_reply import Reply, turn_reply
 from bot.understanding.decide import Decision, Kind, Turn, decide
+from bot.understanding.parse import RETRIEVAL_INTENT, turn_from_message
 
-RETRIEVAL_INTENT = "faq"
 ANSWERED_TOPIC = "answered_topic"
 
 
-def _topic_ranking(tracker: Tracker) -> tuple[tuple[str, float], ...]:
-    selector = tracker.latest_message.get("response_selector", {}).get(RETRIEVAL_INTENT, {})
-    found = []
-    for entry in selector.get("ranking", []):
-        key = str(entry.get("intent_response_key") or "")
-        topic = key.split("/", 1)[1] if "/" in key else ""
-        if topic in topics():
-            found.append((topic, float(entry.get("confidence") or 0.0)))
-    return tuple(found)
-
-
 def turn_of(tracker: Tracker, identified: bool) -> Turn:
-    intent = tracker.latest_message.get("intent", {})
-    chosen = entity_values(tracker, "faq_topic")
-    return Turn(
-        text=latest_text(tracker),
-        intent=str(intent.get("name") or ""),
-        intent_confidence=float(intent.get("confidence") or 0.0),
-        topics=_topic_ranking(tracker),
-        intents=tuple((str(i.get("name")), float(i.get("confidence") or 0.0))
-                      for i in tracker.latest_message.get("intent_ranking", [])),
-        chosen_topic=chosen[0] if chosen and chosen[0] in topics() else None,
-        previous_topic=tracker.get_slot(ANSWERED_TOPIC),
-        identified=identified,
-        today=assistant_today(),
-        specialties=tuple(entity_values(tracker, "specialty")),
-    )
+    return turn_from_message(tracker.latest_message, set(topics()), previous_topic=tracker.get_slot(ANSWERED_TOPIC),
+                             identified=identified, today=assistant_today())
 
 
 def _send(dispatcher: CollectingDispatcher, reply: Reply) -> None:

@@ -63,3 +63,9 @@ CLUSTER_SANIC_WORKERS = 2
 
 def cluster_sanic_workers(environ: dict[str, str] | None = None) -> int:
     return positive_number("SANIC_WORKERS", CLUSTER_SANIC_WORKERS, environ)
+
+
+def cookie_secure_forced(environ: dict[str, str] | None = None) -> bool:
+    """COOKIE_SECURE=1: cookies are Secure even when the request arrived as plain HTTP (behind a TLS proxy)."""
+    env = os.environ if environ is None else environ
+    return env.get("COOKIE_SECURE") == "1"

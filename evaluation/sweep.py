@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.answers.computed import AskBack, computed_answer
+from bot.answers.knowledge import topics
 from bot.understanding.decide import Decision, Kind, Turn, decide
 from bot.understanding.lexicon import Thresholds, thresholds
+from bot.understanding.parse import turn_from_message
 from evaluation.realistic import NOT_ANSWERS, Case, Step, held_out_cases, load_cases
 from evaluation.realistic import TODAY as REALISTIC_TODAY
 
@@ -59,13 +61,7 @@ async def parse_all(texts: list[str]) -> dict[str, dict[str, Any]]:
 
 
 def turn_of(text: str, parse: dict[str, Any]) -> Turn:
-    selector = parse.get("response_selector", {}).get("faq", {})
-    topics = tuple((str(e["intent_response_key"]).split("/", 1)[1], float(e["confidence"]))
-                   for e in selector.get("ranking", []) if "/" in str(e.get("intent_response_key", "")))
-    intent = parse.get("intent", {})
-    return Turn(text, str(intent.get("name")), float(intent.get("confidence") or 0.0), topics,
-                tuple((str(i["name"]), float(i["confidence"])) for i in parse.get("intent_ranking", [])),
-                today=TODAY)
+    return turn_from_message({**parse, "text": text}, set(topics()), today=TODAY)
 
 
 def answered_topics(decision: Decision) -> tuple[str, ...]:

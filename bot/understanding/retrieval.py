@@ -54,11 +54,12 @@ def _index() -> tuple[list[str], BM25]:
     return names, BM25(documents)
 
 
-def ranked_topics(text: str) -> list[tuple[str, float]]:
-    """Every topic with its BM25 score for the question, best first."""
+@lru_cache(maxsize=256)
+def ranked_topics(text: str) -> tuple[tuple[str, float], ...]:
+    """Every topic with its BM25 score for the question, best first (one turn asks several times)."""
     names, index = _index()
     scores = index.scores(tokens(text))
-    return sorted(zip(names, scores, strict=True), key=lambda entry: -entry[1])
+    return tuple(sorted(zip(names, scores, strict=True), key=lambda entry: -entry[1]))
 
 
 def retrieval_rank(topic: str, text: str) -> int:

@@ -7,13 +7,13 @@ holds its cookie: the id is random and signed, so it can be neither guessed nor 
 
 from __future__ import annotations
 
-import os
 import secrets
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.config import cookie_secure_forced
 from bot.documents import link_secret
 
 COOKIE = "qj_chat"
@@ -48,7 +48,7 @@ def set_conversation_cookie(response: HTTPResponse, request: Request, conversati
     cookie["path"] = "/"
     cookie["max-age"] = COOKIE_DAYS * 86400
     # Over HTTPS the widget's frame on another site must still send it; /api/chat checks the Origin anyway.
-    if os.environ.get("COOKIE_SECURE") == "1" or request.scheme == "https":
+    if cookie_secure_forced() or request.scheme == "https":
         cookie["secure"] = True
         cookie["samesite"] = "None"
     else:

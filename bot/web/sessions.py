@@ -19,6 +19,7 @@ from typing import Any
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.config import cookie_secure_forced
 from bot.documents import link_secret
 
 COOKIE = "qj_session"
@@ -40,7 +41,7 @@ def start_session(response: HTTPResponse, request: Request, **claims: Any) -> No
     cookie["samesite"] = "Strict"
     cookie["path"] = "/"
     cookie["max-age"] = SESSION_SECONDS
-    if os.environ.get("COOKIE_SECURE") == "1" or request.scheme == "https":
+    if cookie_secure_forced() or request.scheme == "https":
         cookie["secure"] = True
 
 
