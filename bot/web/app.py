@@ -12,7 +12,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import BaseHTTPResponse
 
-from bot.config import PROJECT_ROOT, max_message_chars, rasa_url, settings
+from bot.config import PROJECT_ROOT, cookie_secure_forced, max_message_chars, rasa_url, settings
 from bot.documents import draft_html, draft_pdf, link_key_valid
 from bot.drafts import draft_by_reference
 from bot.kept_connections import kept_client_session
@@ -21,6 +21,7 @@ from bot.registry.unit_of_work import Database
 from bot.web.console import staff_blueprint
 from bot.web.conversation_cookie import conversation_id, new_conversation_id, set_conversation_cookie
 from bot.web.employer_page import employer_blueprint
+from bot.web.security_headers import security_headers
 
 STATIC = PROJECT_ROOT / "bot" / "web" / "static"
 DEFAULT_WEB_PORT = "8000"
@@ -95,6 +96,11 @@ def create_app() -> Sanic:
             return response.json({"error": say("web", "cross_origin")}, status=403)
         return None
 
+    async def add_security_headers(request: Request, reply: BaseHTTPResponse) -> None:
+        over_tls = request.scheme == "https" or cookie_secure_forced()
+        for name, value in security_headers(request.path, over_tls, allowed).items():
+            reply.headers.setdefault(name, value)
+
     async def allow_own_origin(request: Request, reply: BaseHTTPResponse) -> None:
         origin = request.headers.get("origin")
         if request.path.startswith("/api/") and origin and origin_allowed(request, allowed):
@@ -103,6 +109,7 @@ def create_app() -> Sanic:
 
     app.register_middleware(refuse_other_origins, "request")
     app.register_middleware(allow_own_origin, "response")
+    app.register_middleware(add_security_headers, "response")
 
     app.static("/static", str(STATIC))
     app.blueprint(staff_blueprint(database))

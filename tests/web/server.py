@@ -19,10 +19,11 @@ STARTUP_TRIES = 120
 
 
 @contextmanager
-def web_server(database_url: str, rasa_url: str, secret: str) -> Iterator[str]:
+def web_server(database_url: str, rasa_url: str, secret: str,
+               extra_env: dict[str, str] | None = None) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "WEB_PORT": str(port), "RASA_URL": rasa_url,
-           "ASSISTANT_SECRET": secret, "ASSISTANT_TODAY": "2025-12-01"}
+           "ASSISTANT_SECRET": secret, "ASSISTANT_TODAY": "2025-12-01", **(extra_env or {})}
     process = subprocess.Popen([sys.executable, "-m", "bot.web"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
