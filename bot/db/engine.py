@@ -21,10 +21,11 @@ def make_engine(url: str) -> Engine:
         # took 9% of the action server's busy time under load (py-spy, bench/profile_servers.py).
         pooling: dict[str, Any] = {"poolclass": QueuePool} if in_file else {}
         engine = create_engine(url, future=True, connect_args={"check_same_thread": False, "timeout": 30},
-                               **pooling)
+                               hide_parameters=True, **pooling)
         event.listen(engine, "connect", sqlite_pragmas)
         return engine
-    return create_engine(url, future=True, pool_pre_ping=True)
+    # hide_parameters: a failed statement's error (and so a log line) never shows the values bound to it.
+    return create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
 
 
 def sqlite_pragmas(connection: Any, _record: Any) -> None:

@@ -163,3 +163,15 @@ def test_a_failed_unit_of_work_leaves_nothing(database: Database, tmp_path: Path
         uow.registry.replace_records([parse_record(person("P000001"))], dt.datetime(2025, 1, 1))
         raise RuntimeError("boom")
     assert count(database, Person) == 0
+
+
+def test_a_failed_statement_does_not_show_its_values(tmp_path: Path) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.db.engine import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'hidden.db'}")
+    with pytest.raises(SQLAlchemyError) as failure, engine.connect() as connection:
+        connection.execute(text("INSERT INTO no_such_table VALUES (:number)"), {"number": "520102198001011235"})
+    assert "520102198001011235" not in str(failure.value)
