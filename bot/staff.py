@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from bot.db.models import AuditEvent, HandoverTicket, StaffAccount
-from bot.passwords import hash_secret, secret_matches
+from bot.passwords import hash_secret, needs_rehash, secret_matches, spend_like_a_check
 from bot.registry.unit_of_work import UnitOfWork
 
 ACCOUNTS = StaffAccount.__table__
@@ -36,9 +36,17 @@ def add_staff(uow: UnitOfWork, username: str, password: str, is_admin: bool, now
 
 
 def check_login(uow: UnitOfWork, username: str, password: str) -> Staff | None:
+    """The account, when the password is right; an old hash is replaced by a current Argon2id one."""
     row = uow.session.execute(select(ACCOUNTS).where(ACCOUNTS.c.username == username)).mappings().first()
-    if row is None or not secret_matches(password, row["password_hash"]):
+    if row is None:
+        spend_like_a_check(password)
         return None
+    if not secret_matches(password, row["password_hash"]):
+        return None
+    if needs_rehash(row["password_hash"]):
+        uow.session.execute(update(ACCOUNTS).where(ACCOUNTS.c.id == row["id"])
+                            .values(password_hash=hash_secret(password)))
+        uow.commit()
     return Staff(row["username"], bool(row["is_admin"]))
 
 
