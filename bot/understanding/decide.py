@@ -13,8 +13,8 @@ from enum import Enum
 from bot.understanding.agreement import agrees, term_score, topics_by_terms
 from bot.understanding.follow_up import follow_up_topic, looks_like_follow_up
 from bot.understanding.lexicon import ScopeKind, Thresholds, normal_form, thresholds, words
-from bot.understanding.questions import split_questions
-from bot.understanding.retrieval import ranked_topics, retrieval_rank
+from bot.understanding.questions import questions_of, split_questions
+from bot.understanding.retrieval import retrieval_first, retrieval_rank
 from bot.understanding.scope import out_of_scope_kind, too_vague
 from bot.understanding.typed_facts import TypedFacts, typed_facts
 
@@ -103,7 +103,7 @@ def _faq_probability(turn: Turn) -> dict[str, float]:
 def _choices(turn: Turn, *first: str) -> tuple[str, ...]:
     """Up to three topics to offer: the ones given, the classifier's best, then the words' best."""
     classifier = [topic for topic, _ in turn.topics[:2]]
-    retrieved = [topic for topic, score in ranked_topics(turn.text)[:1] if score > 0]
+    retrieved = [topic for topic in (retrieval_first(turn.text),) if topic]
     by_terms = [topic for topic, _ in topics_by_terms(turn.text)[:1]]
     ranked = [*first, *classifier[:1], *retrieved, *classifier[1:], *by_terms]
     return tuple(dict.fromkeys(ranked))[:CHOICES]
@@ -138,18 +138,17 @@ def _second_questions(turn: Turn, topic: str, settings: Thresholds) -> tuple[tup
     A part of the message that reads as a question and is not about `topic` is answered when retrieval's
     first topic for it has the part's words too (the same two signals as the whole message), else offered.
     """
-    parts = [part for part in split_questions(turn.text) if words().question_like.search(part)]
+    parts = questions_of(turn.text)
     if len(parts) < 2:
         return (), ()
     answered: list[str] = []
     offered: list[str] = []
     for part in parts:
-        retrieved = [name for name, score in ranked_topics(part)[:1] if score > 0]
-        if not retrieved or retrieved[0] == topic or out_of_scope_kind(part):
+        other = retrieval_first(part)
+        if other is None or other == topic or out_of_scope_kind(part):
             continue
-        if agrees(topic, part) and not agrees(retrieved[0], part):
+        if agrees(topic, part) and not agrees(other, part):
             continue
-        other = retrieved[0]
         (answered if term_score(other, part) >= settings.second_question_terms else offered).append(other)
     return tuple(dict.fromkeys(answered)), tuple(dict.fromkeys(t for t in offered if t not in answered))
 
@@ -167,23 +166,26 @@ def _own_record_runner_up(turn: Turn, settings: Thresholds) -> Decision | None:
     return None
 
 
+def _both_agree(topic: str, text: str) -> bool:
+    """The topic's words are in the question and retrieval puts the topic first."""
+    return agrees(topic, text) and retrieval_rank(topic, text) == 1
+
+
 def _faq(turn: Turn, facts: TypedFacts, settings: Thresholds) -> Decision:
-    probabilities = _faq_probability(turn)
     if not turn.topics:
         return _clarify(turn, "no topic")
     topic = turn.topics[0][0]
-    probability = probabilities.get(topic, 0.0)
+    probability = _faq_probability(turn)[topic]
     # Both other signals pointing at the classifier's topic make up for a less sure classifier.
-    strongly_agreed = agrees(topic, turn.text) and retrieval_rank(topic, turn.text) == 1
     needed = settings.answer_confidence
-    if strongly_agreed:
+    if _both_agree(topic, turn.text):
         needed = min(settings.agreed_confidence, needed)
     if not (probability >= needed and agreement(topic, turn.text, settings)):
         if turn.identified and (own := _own_record_runner_up(turn, settings)) is not None:
             return own
         return _clarify(turn, "classifier and second signal disagree, or unsure")
     also, offered = _second_questions(turn, topic, settings)
-    return _answer(turn, topic, facts, "classifier and words agree", offered, also)
+    return _answer(turn, topic, facts, "classifier and second signal agree", offered, also)
 
 
 def _personal(turn: Turn, facts: TypedFacts, settings: Thresholds) -> Decision:
@@ -210,15 +212,13 @@ def _follow_up(turn: Turn, facts: TypedFacts) -> Decision | None:
 def _only_in_the_story(turn: Turn, settings: Thresholds) -> bool:
     """A long message whose questions name nothing out of scope ("…待遇比现在好。…是要先注销吗"), and whose
     classifier topic both second signals agree on: what is out of scope is only the story around the question."""
-    parts = split_questions(turn.text)
-    questions = [part for part in parts if words().question_like.search(part)]
-    if len(parts) < 3 or not questions or any(out_of_scope_kind(part) for part in questions):
+    questions = questions_of(turn.text)
+    if len(split_questions(turn.text)) < 3 or not questions or any(out_of_scope_kind(part) for part in questions):
         return False
     if turn.intent != FAQ or not turn.topics:
         return False
-    topic, share = turn.topics[0]
-    return (turn.intent_confidence * share >= settings.answer_confidence and agrees(topic, turn.text)
-            and retrieval_rank(topic, turn.text) == 1)
+    topic = turn.topics[0][0]
+    return _faq_probability(turn)[topic] >= settings.answer_confidence and _both_agree(topic, turn.text)
 
 
 def _typed_topic(turn: Turn, facts: TypedFacts) -> str | None:
@@ -246,9 +246,9 @@ def decide(turn: Turn, settings: Thresholds | None = None) -> Decision:
     if turn.intent == OUT_OF_SCOPE:
         # No out-of-scope word, but the classifier says so: ask rather than decline when the words and
         # retrieval both point at one topic of the notice ("二建证书丢失怎么补办").
-        retrieved = [topic for topic, score in ranked_topics(turn.text)[:1] if score > 0]
-        if retrieved and agrees(retrieved[0], turn.text):
-            return _clarify(turn, "classifier: out of scope, but the words point at a topic", retrieved[0])
+        retrieved = retrieval_first(turn.text)
+        if retrieved and agrees(retrieved, turn.text):
+            return _clarify(turn, "classifier: out of scope, but the words point at a topic", retrieved)
         if turn.intent_confidence >= settings.decline_confidence or not topics_by_terms(turn.text):
             return Decision(Kind.DECLINE, reason="classifier: out of scope")
         return _clarify(turn, "out of scope, but not sure")

@@ -65,3 +65,9 @@ def ranked_topics(text: str) -> tuple[tuple[str, float], ...]:
 def retrieval_rank(topic: str, text: str) -> int:
     """1 when retrieval puts `topic` first for the question, 2 when second, …"""
     return next((i for i, (name, _) in enumerate(ranked_topics(text), 1) if name == topic), len(topic_texts()) + 1)
+
+
+def retrieval_first(text: str) -> str | None:
+    """Retrieval's first topic for the question, or None when no topic shares anything with it."""
+    topic, score = ranked_topics(text)[0]
+    return topic if score > 0 else None

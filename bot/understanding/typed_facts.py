@@ -104,18 +104,12 @@ def _role(text: str, span: tuple[int, int], bounds: tuple[int, int]) -> DateRole
     found = []
     for name, role_words in words().date_roles.items():
         role = DateRole(name)
-        if (match := _last_or_first(role_words, after, min)) is not None:
-            found.append((match.start(), 0, role))
-        if (match := _last_or_first(role_words, before, max)) is not None:
-            found.append((len(before) - match.end(), 1, role))
+        # Distance from the date: to the first match after it, from the last match before it.
+        if (first_after := role_words.search(after)) is not None:
+            found.append((first_after.start(), 0, role))
+        for last_before in list(role_words.finditer(before))[-1:]:
+            found.append((len(before) - last_before.end(), 1, role))
     return min(found, key=lambda entry: (entry[0], entry[1]))[2] if found else DateRole.UNKNOWN
-
-
-def _last_or_first(words: re.Pattern[str], text: str, closest: object) -> re.Match[str] | None:
-    matches = list(words.finditer(text))
-    if not matches:
-        return None
-    return matches[0] if closest is min else matches[-1]
 
 
 def _year(typed: str, role: DateRole) -> int:
