@@ -1,4 +1,4 @@
-"""The second signal: the words of the question against each topic's words (data/understanding/topic_terms.yml).
+"""A second signal: the words of the question against each topic's words (data/understanding/topic_terms.yml).
 
 It is independent of the classifier (a hand-written word list, not a model trained on data/nlu), so a
 topic both agree on is unlikely to be the answer to a different question.
@@ -25,11 +25,3 @@ def topics_by_terms(text: str) -> list[tuple[str, int]]:
     """Topics whose words the question uses, the best covered first."""
     scored = [(topic, term_score(topic, text)) for topic in topic_terms()]
     return sorted([entry for entry in scored if entry[1] > 0], key=lambda entry: -entry[1])
-
-
-def best_by_terms(text: str) -> str | None:
-    """The one topic the question's words point at, or None when none does or two tie."""
-    ranked = topics_by_terms(text)
-    if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
-        return None
-    return ranked[0][0]
