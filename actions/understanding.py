@@ -14,7 +14,7 @@ from actions.services import assistant_today
 from bot.answers.knowledge import topics
 from bot.answers.turn_reply import Reply, turn_reply
 from bot.understanding.decide import Decision, Kind, Turn, decide
-from bot.understanding.parse import RETRIEVAL_INTENT, turn_from_message
+from bot.understanding.parse import turn_from_message
 
 ANSWERED_TOPIC = "answered_topic"
 
@@ -42,8 +42,8 @@ async def respond(dispatcher: CollectingDispatcher, tracker: Tracker, domain: di
             SlotSet(ANSWERED_TOPIC, decision.topics[0])]
     reply = turn_reply(decision, assistant_today())
     _send(dispatcher, reply)
-    if decision.offer_identity and tracker.latest_message.get("intent", {}).get("name") != RETRIEVAL_INTENT:
-        events.append(SlotSet("pending_intent", tracker.latest_message["intent"]["name"]))
+    if decision.offer_identity and decision.personal_intent:
+        events.append(SlotSet("pending_intent", decision.personal_intent))
     if reply.answered_topic:
         events.append(SlotSet(ANSWERED_TOPIC, reply.answered_topic))
     return events

@@ -89,6 +89,7 @@ class Decision:
     facts: TypedFacts = field(default_factory=TypedFacts)
     scope: ScopeKind | None = None
     personal_intent: str | None = None
+    """PERSONAL: the question about one's own record; with offer_identity: the one to answer once identified."""
     intent_choices: tuple[str, ...] = ()
     """CLARIFY: other intents the classifier ranked high (a draft, one's own dates), offered too."""
     offer_identity: bool = False
@@ -196,7 +197,7 @@ def _personal(turn: Turn, facts: TypedFacts, settings: Thresholds) -> Decision:
         return Decision(Kind.PERSONAL, (topic,), personal_intent=turn.intent, reason="identified registrant")
     if not agreement(topic, turn.text, settings):
         return _clarify(turn, "personal intent without its words", topic)
-    return Decision(Kind.ANSWER, (topic,), facts=facts, offer_identity=True,
+    return Decision(Kind.ANSWER, (topic,), facts=facts, offer_identity=True, personal_intent=turn.intent,
                     reason="general answer, identification offered")
 
 

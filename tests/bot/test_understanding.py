@@ -168,3 +168,10 @@ def test_an_identified_registrant_unsure_between_topic_and_own_record_gets_their
 def test_a_typed_expiry_is_computed_whatever_topic_the_classifier_chose() -> None:
     reply = computed("注册有效期到2026年12月31号 今天办延续还来得及不", "age_limit")
     assert "2026年12月1日" in reply and "还来得及" in reply
+
+
+def test_unsure_between_intents_a_personal_runner_up_is_remembered_for_after_identification() -> None:
+    turn = Turn("我的证书丢了怎么补办", "nlu_fallback", 0.5, (("paper_certificate", 0.9),),
+                (("nlu_fallback", 0.5), ("my_paper_certificate", 0.45), ("faq", 0.4)), today=TODAY)
+    decision = decide(turn)
+    assert decision.offer_identity and decision.personal_intent == "my_paper_certificate"
