@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from cryptography.fernet import InvalidToken
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -25,6 +26,7 @@ from bot.drafts import (
     texts,
     withdraw_draft,
 )
+from bot.keys import sealing
 from bot.messages import say
 from rules_engine.calendar import chinese_date
 from rules_engine.record import Record
@@ -33,6 +35,22 @@ FORMS = {DraftKind.RENEWAL: "renewal_draft_form", DraftKind.CANCELLATION: "cance
 INTENT_KINDS = {"start_renewal_draft": DraftKind.RENEWAL, "start_cancellation_draft": DraftKind.CANCELLATION}
 FORM_SLOTS = ("draft_specialties", "cancellation_reason", "employer_cooperates", "cancellation_documents",
               "contact_phone")
+
+
+def sealed_phone(phone: str | None) -> str | None:
+    """The phone as the contact_phone slot keeps it: the tracker is stored, and read back on the turn that saves."""
+    return sealing().encrypt(phone.encode("utf-8")).decode("ascii") if phone else None
+
+
+def unsealed_phone(value: Any) -> str | None:
+    """The phone a contact_phone slot holds; a plain one (set before phones were sealed) still counts, a masked
+    or undecipherable one (another ASSISTANT_SECRET) does not."""
+    if not value:
+        return None
+    try:
+        return sealing().decrypt(str(value).encode("utf-8")).decode("utf-8")
+    except InvalidToken:
+        return phone_number(str(value))
 
 
 def _record(person_id: str) -> Record | None:
@@ -95,10 +113,10 @@ class DraftSlotChecks:
 
     async def validate_contact_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                      domain: DomainDict) -> dict[str, Any]:
-        phone = phone_number(str(value or ""))
+        phone = unsealed_phone(value)
         if phone is None:
             dispatcher.utter_message(text=say("assistant", "draft_phone_invalid"))
-        return {"contact_phone": phone}
+        return {"contact_phone": sealed_phone(phone)}
 
 
 class ValidateRenewalDraftForm(DraftSlotChecks, FormValidationAction):
@@ -136,7 +154,7 @@ def _request(tracker: Tracker, person_id: str) -> DraftRequest:
         reason=tracker.get_slot("cancellation_reason") if kind is DraftKind.CANCELLATION else None,
         employer_cooperates=tracker.get_slot("employer_cooperates") if kind is DraftKind.CANCELLATION else None,
         documents=tuple(d for d in str(named or "").split("、") if d and d != "无"),
-        phone=tracker.get_slot("contact_phone"),
+        phone=unsealed_phone(tracker.get_slot("contact_phone")),
     )
 
 
@@ -182,7 +200,8 @@ class ActionDraftSave(Action):
             return []
         draft, created = stored
         key = "saved" if created else "updated"
-        dispatcher.utter_message(text=texts()[key].format(reference=draft.reference, link=draft_link(draft.reference)))
+        link = draft_link(draft.reference, draft.status)
+        dispatcher.utter_message(text=texts()[key].format(reference=draft.reference, link=link))
         return [SlotSet(slot, None) for slot in (*FORM_SLOTS, "draft_kind")]
 
     @staticmethod
@@ -231,7 +250,7 @@ class ActionMyDrafts(Action):
                 status=words["statuses"].get(draft.status, draft.status),
                 date=chinese_date(draft.updated_at.date())))
             if draft.status == "draft":
-                lines.append(draft_link(draft.reference))
+                lines.append(draft_link(draft.reference, draft.status))
         dispatcher.utter_message(text="\n".join(lines))
         return [*events, SlotSet("pending_intent", None)]
 

@@ -7,15 +7,25 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import ActionExecuted, EventType, FollowupAction, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.services import assistant_today, database, in_thread, latest_text, now
+from actions.services import assistant_today, attempt_limits, attempt_of, database, in_thread, latest_text, now
 from bot.answers.employer import PAGE_SIZE, employer_list
 from bot.answers.numbers import days_ahead
 from bot.answers.personal import PERSONAL_ANSWERS, explanation, personal_answer, with_general_rule
-from bot.identity import Outcome, person_from_token, token_secret, verify_employer, verify_registrant
+from bot.attempt_limits import Attempt
+from bot.identity import (
+    IDENTITY_PAYLOAD,
+    Outcome,
+    claim_host_token,
+    person_from_token,
+    token_secret,
+    verify_employer,
+    verify_registrant,
+)
 from bot.identity_text import normalise, parse_employer_login, parse_identity
+from bot.keys import seal, unseal
 from bot.messages import say
 from rules_engine.identity import mask_id_number
 from rules_engine.report import StatusReport, status_report
@@ -32,21 +42,35 @@ def _report(person_id: str, today: dt.date) -> StatusReport | None:
     return None if record is None else status_report(record, today)
 
 
-def _token_identity(tracker: Tracker) -> list[EventType]:
-    """A host page that knows the user passes a signed token in the message metadata."""
+def _token_person(tracker: Tracker) -> str | None:
+    """A host page that knows the user passes a signed token in the message metadata. It counts only in the
+    conversation that brought it first: a replayed copy opens nothing."""
     token = (tracker.latest_message.get("metadata") or {}).get("token")
     if not token:
-        return []
+        return None
     person_id = person_from_token(str(token), dt.datetime.now(dt.timezone.utc), token_secret())
-    return [SlotSet("person_id", person_id)] if person_id else []
+    if person_id is None:
+        return None
+    with database().unit_of_work() as uow:
+        owned = claim_host_token(uow, str(token), attempt_of("token", tracker).conversation_key, now())
+    return person_id if owned else None
 
 
 def known_person(tracker: Tracker) -> tuple[str | None, list[EventType]]:
-    person_id = tracker.get_slot("person_id")
-    if person_id:
-        return str(person_id), []
-    events = _token_identity(tracker)
-    return (str(events[0]["value"]), events) if events else (None, [])
+    """Who this conversation is about: a host token's person (a different token replaces the identity), else the
+    person identified earlier in this session (a session ends after IDENTITY_IDLE_MINUTES without a message)."""
+    from_token = _token_person(tracker)
+    current = tracker.get_slot("person_id")
+    if from_token and from_token != current:
+        return from_token, [SlotSet("person_id", from_token), SlotSet("identity_masked", None),
+                            SlotSet("employer_code", None), SlotSet("employer_name", None)]
+    return (str(current), []) if current else (None, [])
+
+
+def identity_shown(dispatcher: CollectingDispatcher, name: str | None = None, masked: str | None = None) -> None:
+    """Tells the chat page who is identified (or that nobody is), so that it can show it with a 退出 button. The web
+    server takes this message out of the reply and passes it on as the reply's `identity`."""
+    dispatcher.utter_message(json_message={IDENTITY_PAYLOAD: {"name": name, "masked": masked} if name else None})
 
 
 def ask_identity(dispatcher: CollectingDispatcher, pending_intent: str) -> list[EventType]:
@@ -88,18 +112,19 @@ class ActionIdentify(Action):
                   domain: dict[str, Any]) -> list[EventType]:
         name, last6 = identity_in(latest_text(tracker))
         name = name or tracker.get_slot("candidate_name")
-        last6 = last6 or tracker.get_slot("candidate_last6")
+        # Kept sealed between the two messages: the tracker store never holds the six characters in clear.
+        last6 = last6 or unseal(tracker.get_slot("candidate_last6"))
         if name and not last6:
             dispatcher.utter_message(text=say("assistant", "identity_need_last6", name=name))
             return [SlotSet("candidate_name", name)]
         if not name:
             if last6:
                 dispatcher.utter_message(text=say("assistant", "identity_need_name"))
-                return [SlotSet("candidate_last6", last6)]
+                return [SlotSet("candidate_last6", seal(last6))]
             dispatcher.utter_message(text=say("assistant", "identity_ask"))
             return []
         assert last6 is not None
-        result = await in_thread(self._verify, tracker.sender_id, name, last6)
+        result = await in_thread(self._verify, attempt_of("registrant", tracker), name, last6)
         events: list[EventType] = [SlotSet("candidate_name", None), SlotSet("candidate_last6", None)]
         if result.outcome is Outcome.LOCKED:
             assert result.locked_until is not None
@@ -114,6 +139,7 @@ class ActionIdentify(Action):
         record = result.record
         dispatcher.utter_message(text=say("assistant", "identity_confirmed", name=record.name,
                                           masked=mask_id_number(record.id_number)))
+        identity_shown(dispatcher, record.name, mask_id_number(record.id_number))
         events += [SlotSet("person_id", record.person_id), SlotSet("identity_masked", mask_id_number(record.id_number))]
         pending = tracker.get_slot("pending_intent")
         if pending in PERSONAL_ANSWERS:
@@ -125,9 +151,9 @@ class ActionIdentify(Action):
         return events
 
     @staticmethod
-    def _verify(conversation_id: str, name: str, last6: str) -> Any:
+    def _verify(attempt: Attempt, name: str, last6: str) -> Any:
         with database().unit_of_work() as uow:
-            return verify_registrant(uow, conversation_id, name, last6, now())
+            return verify_registrant(uow, attempt_limits(), attempt, name, last6, now())
 
 
 class ActionSwitchPerson(Action):
@@ -137,10 +163,24 @@ class ActionSwitchPerson(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[EventType]:
         dispatcher.utter_message(text=say("assistant", "identity_forgotten"))
+        identity_shown(dispatcher)
         return [SlotSet(slot, None) for slot in ("person_id", "identity_masked", "candidate_name", "candidate_last6",
                                                   "pending_intent",
                                                   "last_topic", "employer_code", "employer_name", "list_kind",
                                                   "list_days", "list_offset")]
+
+
+class ActionSessionStart(Action):
+    """Rasa's own session start (no slot carried over), and the chat page told when an identity has just ended."""
+
+    def name(self) -> str:
+        return "action_session_start"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[EventType]:
+        if tracker.get_slot("person_id") or tracker.get_slot("employer_code"):
+            identity_shown(dispatcher)
+        return [SessionStarted(), ActionExecuted("action_listen")]
 
 
 class ActionExplain(Action):
@@ -172,7 +212,7 @@ class ActionEmployerLogin(Action):
         if not code or not access:
             dispatcher.utter_message(text=say("assistant", "employer_ask"))
             return []
-        result = await in_thread(self._verify, tracker.sender_id, code, access)
+        result = await in_thread(self._verify, attempt_of("employer", tracker), code, access)
         if result.outcome is Outcome.LOCKED:
             dispatcher.utter_message(text=say("assistant", "identity_locked", until=_beijing(result.locked_until)))
             return []
@@ -180,12 +220,13 @@ class ActionEmployerLogin(Action):
             dispatcher.utter_message(text=say("assistant", "employer_mismatch", left=result.failures_left))
             return []
         dispatcher.utter_message(text=say("assistant", "employer_confirmed", name=result.name, code=result.credit_code))
+        identity_shown(dispatcher, result.name, result.credit_code)
         return [SlotSet("employer_code", result.credit_code), SlotSet("employer_name", result.name)]
 
     @staticmethod
-    def _verify(conversation_id: str, code: str, access: str) -> Any:
+    def _verify(attempt: Attempt, code: str, access: str) -> Any:
         with database().unit_of_work() as uow:
-            return verify_employer(uow, conversation_id, code, access, now())
+            return verify_employer(uow, attempt_limits(), attempt, code, access, now())
 
 
 async def _show_page(dispatcher: CollectingDispatcher, code: str, kind: str, days: int, offset: int) -> None:

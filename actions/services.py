@@ -10,11 +10,13 @@ from typing import Any, TypeVar
 
 from rasa_sdk import Tracker
 
-from bot.config import settings, today
+from bot.attempt_limits import Attempt, AttemptLimits
+from bot.config import attempt_limit_settings, settings, today
 from bot.registry.unit_of_work import Database
 
 T = TypeVar("T")
 _database: Database | None = None
+_limits: AttemptLimits | None = None
 
 
 def database() -> Database:
@@ -22,6 +24,21 @@ def database() -> Database:
     if _database is None:
         _database = Database(settings().database_url)
     return _database
+
+
+def attempt_limits() -> AttemptLimits:
+    """One per process: with memory storage the counts per address live in it."""
+    global _limits
+    if _limits is None:
+        _limits = AttemptLimits(attempt_limit_settings())
+    return _limits
+
+
+def attempt_of(kind: str, tracker: Tracker) -> Attempt:
+    """The conversation and the client's address as the web server saw it (metadata it sets; Rasa's webhook answers
+    only the web server)."""
+    client = (tracker.latest_message.get("metadata") or {}).get("client")
+    return Attempt.of(kind, tracker.sender_id, client if isinstance(client, str) and client else None)
 
 
 def now() -> dt.datetime:

@@ -50,8 +50,8 @@ def main(argv: list[str] | None = None) -> None:
     cluster = start_cluster(TODAY.isoformat())
     try:
         import_records(cluster, work / "records.jsonl")
-        run_locust(cluster.env, cluster.public_url, "WebhookKnowledgeUser", 10, 10, work)
-        two = measure(cluster, cluster.public_url, people, args.users, args.seconds, args.repeat, work)
+        run_locust(cluster.env, cluster.balancer_url, "WebhookKnowledgeUser", 10, 10, work)
+        two = measure(cluster, cluster.balancer_url, people, args.users, args.seconds, args.repeat, work)
         one = measure(cluster, cluster.replica_url(0), people, args.users, args.seconds, args.repeat, work)
     finally:
         cluster.stop()

@@ -26,9 +26,10 @@ class RunningCluster:
     rasa_ports: tuple[int, int]
     public_url: str
     database_url: str
+    balancer_url: str = ""  # nginx's balancer of the Rasa replicas, on loopback: the public site has no webhook
 
     def say(self, sender: str, message: str, base: str | None = None) -> str:
-        return webhook_text(base or self.public_url, sender, message, timeout=90)
+        return webhook_text(base or self.balancer_url, sender, message, timeout=90)
 
     def replica_url(self, index: int) -> str:
         return f"http://127.0.0.1:{self.rasa_ports[index]}"
@@ -81,7 +82,8 @@ def start_cluster(today: str) -> RunningCluster:
     for name in INHERITED:
         env.pop(name, None)
     cluster = RunningCluster(env, home, rasa_ports, f"http://127.0.0.1:{ports['CLUSTER_PORT']}",
-                             f"postgresql+psycopg2://assistant@127.0.0.1:{ports['POSTGRES_PORT']}/postgres")
+                             f"postgresql+psycopg2://assistant@127.0.0.1:{ports['POSTGRES_PORT']}/postgres",
+                             f"http://127.0.0.1:{ports['RASA_BALANCER_PORT']}")
     started = cluster.command("bot.cluster", "start")
     if started.returncode != 0:
         tail = cluster.log_tail()

@@ -14,7 +14,7 @@ from pathlib import Path
 import psutil
 import requests
 
-from bot.kept_secrets import rasa_auth_token
+from bot.kept_secrets import rasa_auth_token, webhook_headers
 
 ROOT = Path(__file__).resolve().parents[1]
 STARTUP_SECONDS = 300
@@ -100,7 +100,7 @@ def stop_process(process: subprocess.Popen[bytes] | None, timeout: float) -> Non
 
 def webhook_text(base_url: str, sender: str, message: str, timeout: float = 60) -> str:
     """One turn through the REST webhook at `base_url`; the replies' texts, one per line."""
-    reply = requests.post(f"{base_url}/webhooks/rest/webhook", timeout=timeout,
+    reply = requests.post(f"{base_url}/webhooks/rest/webhook", timeout=timeout, headers=webhook_headers(),
                           json={"sender": sender, "message": message})
     reply.raise_for_status()
     return "\n".join(str(r.get("text", "")) for r in reply.json())

@@ -2,6 +2,9 @@
 
 The URL stays /webhooks/rest/webhook. Before Rasa sees a message:
 
+- a call without the webhook secret (RASA_WEBHOOK_SECRET, in WEBHOOK_SECRET_HEADER) is refused (401): only the
+  web server, which takes the conversation from the browser's signed cookie, may post for a conversation;
+
 - a body that is not a JSON object with a sender and a text message is refused (400, in Chinese);
 - text longer than the shared limit (bot.config.max_message_chars, 500 characters, the same limit the
   web proxy /api/chat applies) is refused with a Chinese reply, without running the model;
@@ -20,6 +23,7 @@ The URL stays /webhooks/rest/webhook. Before Rasa sees a message:
 from __future__ import annotations
 
 import asyncio
+import hmac
 import inspect
 import json
 import logging
@@ -36,6 +40,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
 
 from bot.config import max_message_chars
+from bot.kept_secrets import WEBHOOK_SECRET_HEADER, webhook_secret
+from bot.keys import pseudonym
 from bot.messages import say
 from bot.rasa_stores.tracker_store import storage_failed
 
@@ -125,6 +131,7 @@ class GuardedRestInput(RestInput):  # type: ignore[misc]
 
     def __init__(self) -> None:
         self.pending: dict[str, int] = defaultdict(int)
+        self.secret = webhook_secret().encode("utf-8")
 
     @classmethod
     def name(cls) -> str:
@@ -146,6 +153,10 @@ class GuardedRestInput(RestInput):  # type: ignore[misc]
 
     async def _receive(self, request: Request,
                        on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> ResponseStream | HTTPResponse:
+        # Only the web server may speak for a conversation: it alone knows which browser holds which one.
+        sent = request.headers.get(WEBHOOK_SECRET_HEADER, "").encode("utf-8")
+        if not hmac.compare_digest(sent, self.secret):
+            return response.json([_reply(say("channel", "unauthorised"))], status=401)
         try:
             body = request.json
         except Exception:  # Sanic raises InvalidUsage for a body that is not JSON
@@ -182,10 +193,10 @@ class GuardedRestInput(RestInput):  # type: ignore[misc]
                 await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(),
                                                  metadata=metadata))
             except asyncio.CancelledError:
-                logger.error("rest message timed out (conversation %s)", sender)
+                logger.error("rest message timed out (conversation %s)", pseudonym(sender))
                 return response.json([*notes, _reply(say("channel", "failed"), sender)])
             except Exception:
-                logger.exception("rest message failed (conversation %s)", sender)
+                logger.exception("rest message failed (conversation %s)", pseudonym(sender))
                 return response.json([*notes, _reply(say("channel", "failed"), sender)])
             if storage_failed(sender):  # answered without the conversation's state: not an answer
                 return response.json([*notes, _reply(say("channel", "failed"), sender)])

@@ -1,4 +1,4 @@
-"""python -m bot: the registry's command line (migrate, import, export, demo-data, seed)."""
+"""python -m bot: the registry's command line (migrate, import, export, demo-data, seed, purge-old, ...)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import TextIO
 
 from sqlalchemy.exc import OperationalError
 
-from bot.config import settings, today
+from bot.config import positive_number, settings, today
 from bot.db.migrate import upgrade_to_head
 from bot.messages import say
 from bot.registry.exporter import export
@@ -22,6 +22,9 @@ EXIT_PROBLEM = 1
 EXIT_USAGE = 2
 DEMO_COUNT = 200
 DEMO_SEED = 1
+RETENTION_DAYS = 180  # RETENTION_DAYS in the environment, or --days, overrides it
+PURGED_LABELS = {"events": "对话记录（事件）", "verification_attempts": "身份验证尝试", "handover_tickets": "已关闭的转人工工单",
+                 "host_token_uses": "宿主页面令牌使用记录", "web_sessions": "网页登录会话"}
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):
@@ -241,6 +244,36 @@ def cmd_demo_login(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_purge_old(args: argparse.Namespace) -> int:
+    """Delete what is older than the retention period; counts only, never what the rows held."""
+    import datetime as dt
+
+    from sqlalchemy.engine import Engine
+
+    from bot.db.engine import make_engine
+    from bot.registry.retention import conversations_url, purge_old
+
+    if args.days <= 0:
+        print("参数错误：--days 应为正整数", file=sys.stderr)
+        return EXIT_USAGE
+    # Stored times are real UTC times (ASSISTANT_TODAY only moves the rules' today), so the age is counted from now.
+    cutoff = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(days=args.days)
+    database = _database()
+    url = conversations_url()
+    conversations: Engine = database.engine if url == database.url else make_engine(url)
+    try:
+        purged = purge_old(database.engine, conversations, cutoff)
+    finally:
+        if conversations is not database.engine:
+            conversations.dispose()
+        database.dispose()
+    print(f"已删除保存超过{args.days}天的数据（{cutoff:%Y-%m-%d %H:%M} UTC 之前）：")
+    for result in purged:
+        label = f"{PURGED_LABELS.get(result.table, result.table)}（{result.table}）"
+        print(f"  {label}：删除{result.rows}行" if result.present else f"  {label}：表不存在，跳过")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = ChineseArgumentParser(prog="python -m bot", description="黔建问答助手：注册数据库命令")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -275,6 +308,11 @@ def build_parser() -> argparse.ArgumentParser:
     employer.set_defaults(run=cmd_employer_code)
 
     commands.add_parser("demo-login", help="显示一位可用来试用的演示注册人").set_defaults(run=cmd_demo_login)
+
+    purge = commands.add_parser("purge-old", help="删除超过保存期限的对话记录、验证尝试、已关闭工单和登录会话")
+    purge.add_argument("--days", type=int, default=positive_number("RETENTION_DAYS", RETENTION_DAYS),
+                       help=f"保存期限（天），默认取环境变量 RETENTION_DAYS，未设置时为{RETENTION_DAYS}天")
+    purge.set_defaults(run=cmd_purge_old)
 
     staff = commands.add_parser("staff", help="客服账号")
     staff_commands = staff.add_subparsers(dest="staff_command", required=True)

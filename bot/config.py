@@ -69,3 +69,44 @@ def cookie_secure_forced(environ: dict[str, str] | None = None) -> bool:
     """COOKIE_SECURE=1: cookies are Secure even when the request arrived as plain HTTP (behind a TLS proxy)."""
     env = os.environ if environ is None else environ
     return env.get("COOKIE_SECURE") == "1"
+
+
+@dataclass(frozen=True)
+class AttemptLimitSettings:
+    """Wrong guesses allowed (bot/attempt_limits.py); the environment variables of the same names override them."""
+
+    free_failures_per_subject: int = 5          # IDENTITY_FREE_FAILURES, within the window, per name or account
+    first_pause_seconds: int = 60               # IDENTITY_FIRST_PAUSE_SECONDS, doubled with each further failure
+    longest_pause_seconds: int = 24 * 3600
+    subject_window_seconds: int = 24 * 3600
+    failures_per_client: str = "20/hour"        # IDENTITY_FAILURES_PER_CLIENT (the `limits` notation)
+    failures_overall: str = "500/10minutes"     # IDENTITY_FAILURES_OVERALL
+    storage_url: str = "memory://"              # RATE_LIMIT_STORAGE_URL, else REDIS_URL, else this process's memory
+    failures_per_conversation: int = 5          # IDENTITY_MAX_FAILURES, then the conversation is locked
+    conversation_lock_minutes: int = 30         # IDENTITY_LOCK_MINUTES
+
+
+def attempt_limit_settings(environ: dict[str, str] | None = None) -> AttemptLimitSettings:
+    env = dict(os.environ) if environ is None else environ
+    default = AttemptLimitSettings()
+    return AttemptLimitSettings(
+        free_failures_per_subject=positive_number("IDENTITY_FREE_FAILURES", default.free_failures_per_subject, env),
+        first_pause_seconds=positive_number("IDENTITY_FIRST_PAUSE_SECONDS", default.first_pause_seconds, env),
+        failures_per_client=env.get("IDENTITY_FAILURES_PER_CLIENT") or default.failures_per_client,
+        failures_overall=env.get("IDENTITY_FAILURES_OVERALL") or default.failures_overall,
+        storage_url=env.get("RATE_LIMIT_STORAGE_URL") or env.get("REDIS_URL") or default.storage_url,
+        failures_per_conversation=positive_number("IDENTITY_MAX_FAILURES", default.failures_per_conversation, env),
+        conversation_lock_minutes=positive_number("IDENTITY_LOCK_MINUTES", default.conversation_lock_minutes, env))
+
+
+# How long an identification lasts without a message (IDENTITY_IDLE_MINUTES; fractions allowed, for tests).
+IDENTITY_IDLE_MINUTES = 30.0
+
+
+def identity_idle_seconds(environ: dict[str, str] | None = None) -> float:
+    env = os.environ if environ is None else environ
+    try:
+        minutes = float(env.get("IDENTITY_IDLE_MINUTES") or IDENTITY_IDLE_MINUTES)
+    except ValueError:
+        minutes = IDENTITY_IDLE_MINUTES
+    return (minutes if minutes > 0 else IDENTITY_IDLE_MINUTES) * 60

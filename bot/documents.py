@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import io
 import os
 from functools import lru_cache
 from typing import Any
 
+from itsdangerous import BadData, URLSafeTimedSerializer
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from bot.config import PROJECT_ROOT
-from bot.drafts import StoredDraft, texts
-from bot.kept_secrets import environment_or_kept_secret
+from bot.config import PROJECT_ROOT, positive_number
+from bot.drafts import WITHDRAWN, StoredDraft, texts
+from bot.keys import Purpose, derived_key
 from bot.messages import say
 
 TEMPLATES = PROJECT_ROOT / "bot" / "templates"
@@ -74,19 +73,34 @@ def draft_pdf(draft: StoredDraft) -> bytes:
     return buffer.getvalue()
 
 
-def link_secret() -> bytes:
-    """ASSISTANT_SECRET, or one made once and kept under var/ so links survive restarts."""
-    return environment_or_kept_secret("ASSISTANT_SECRET", "link-secret").encode("utf-8")
+# A link is shown in chat and may be forwarded or left in a browser's history: it lasts a few days, names the
+# draft's state when it was made (a link made before the draft changed no longer opens it), and never opens a
+# withdrawn draft. DRAFT_LINK_DAYS in the environment changes how long.
+DRAFT_LINK_DAYS = 7
+LINK_SALT = "draft-link"
 
 
-def link_key(reference: str) -> str:
-    return hmac.new(link_secret(), reference.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+def _link_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(derived_key(Purpose.DRAFT_LINKS), salt=LINK_SALT)
 
 
-def link_key_valid(reference: str, key: str) -> bool:
-    return hmac.compare_digest(link_key(reference), key or "")
+def link_key(reference: str, status: str) -> str:
+    return _link_serializer().dumps([reference.upper(), status])
 
 
-def draft_link(reference: str) -> str:
+def link_opens(draft: StoredDraft, key: str, environ: dict[str, str] | None = None) -> bool:
+    """Whether `key` is a link to this draft, unexpired, made while the draft was as it is now, and not withdrawn."""
+    if draft.status == WITHDRAWN or not key:
+        return False
+    max_age = positive_number("DRAFT_LINK_DAYS", DRAFT_LINK_DAYS, environ) * 86400
+    try:
+        signed = _link_serializer().loads(key, max_age=max_age)
+    except BadData:
+        return False
+    return bool(signed == [draft.reference.upper(), draft.status])
+
+
+def draft_link(reference: str, status: str) -> str:
     base = os.environ.get("PUBLIC_BASE_URL", f"http://localhost:{os.environ.get('WEB_PORT', '8000')}")
-    return say("assistant", "draft_link", base=base.rstrip("/"), reference=reference, signature=link_key(reference))
+    return say("assistant", "draft_link", base=base.rstrip("/"), reference=reference,
+               signature=link_key(reference, status))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot import action_failures, action_responses, domain_checks, graph_runner, kept_connections
+from bot import action_failures, action_responses, domain_checks, graph_runner, kept_connections, session_expiry
 
 
 def install() -> None:
@@ -11,3 +11,4 @@ def install() -> None:
     graph_runner.install()
     kept_connections.install()
     domain_checks.install()
+    session_expiry.install()

@@ -18,11 +18,14 @@ from __future__ import annotations
 import importlib.abc
 import importlib.machinery
 import json
+import os
 import sys
 import tarfile
 import types
 from pathlib import Path
 from typing import Any
+
+from bot.log_safety import install_log_safety
 
 # Prediction-graph components that never call TensorFlow (checked against rasa 3.6.21's sources).
 COMPONENTS_WITHOUT_TENSORFLOW = frozenset({
@@ -127,8 +130,18 @@ def model_argument(argv: list[str]) -> Path | None:
     return None
 
 
+def with_token_from_environment(arguments: list[str], environ: dict[str, str]) -> list[str]:
+    """`--auth-token` from RASA_AUTH_TOKEN, added inside this process: a token on the command line that starts it
+    would be readable by every user of the machine (`ps`, /proc/PID/cmdline)."""
+    token = environ.get("RASA_AUTH_TOKEN")
+    if not token or "--enable-api" not in arguments or any(a.startswith("--auth-token") for a in arguments):
+        return arguments
+    return [*arguments, "--auth-token", token]
+
+
 def main(argv: list[str] | None = None) -> None:
-    arguments = sys.argv[1:] if argv is None else argv
+    install_log_safety()
+    arguments = with_token_from_environment(sys.argv[1:] if argv is None else argv, dict(os.environ))
     model = model_argument(arguments)
     if model is not None and model.is_file() and not needs_tensorflow(model):
         install_stand_in()

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import PROJECT_ROOT, settings
-from bot.kept_secrets import rasa_auth_token
+from bot.kept_secrets import action_server_secret, rasa_auth_token, webhook_secret
 
 LOOPBACK = "127.0.0.1"
 POLL_SECONDS = 0.5
@@ -41,8 +41,23 @@ def service_environment() -> dict[str, str]:
     env.setdefault("ACTION_ENDPOINT_URL", f"http://{LOOPBACK}:{port['actions']}/webhook")
     env.setdefault("RASA_URL", f"http://{LOOPBACK}:{port['rasa']}")
     env.setdefault("PYTHONPATH", str(PROJECT_ROOT))
-    env["RASA_AUTH_TOKEN"] = rasa_auth_token()
+    # Each internal secret goes only to the two sides of its call (docs/security.md): see services().
+    for name in SECRETS_OF:
+        env.pop(name, None)
     return env
+
+
+# Which service gets which secret: Rasa's API token only Rasa; the webhook's secret Rasa and the web server; the
+# action server's secret the action server and Rasa (which sends it, endpoints.yml).
+SECRETS_OF = {"RASA_AUTH_TOKEN": ("rasa",), "RASA_WEBHOOK_SECRET": ("rasa", "web"),
+              "ACTION_SERVER_SECRET": ("rasa", "actions")}
+
+
+def secrets_for(service_name: str) -> dict[str, str]:
+    kinds = service_name.rsplit("-", 1)[0] if service_name.rsplit("-", 1)[-1].isdigit() else service_name
+    values = {"RASA_AUTH_TOKEN": rasa_auth_token, "RASA_WEBHOOK_SECRET": webhook_secret,
+              "ACTION_SERVER_SECRET": action_server_secret}
+    return {name: values[name]() for name, holders in SECRETS_OF.items() if kinds in holders}
 
 
 @dataclass
@@ -52,26 +67,27 @@ class Service:
     env: dict[str, str]
 
 
-def rasa_command(model: Path, port: str, env: dict[str, str]) -> list[str]:
-    # No --cors: only the web server (same machine) calls Rasa; the API needs the token.
+def rasa_command(model: Path, port: str) -> list[str]:
+    # No --cors: only the web server (same machine) calls Rasa; the API needs the token, which bot.rasa_server
+    # takes from RASA_AUTH_TOKEN in its environment, so that it is not on the command line for `ps` to show.
     # bot.rasa_server is `rasa run`, without TensorFlow when the model has no component that uses it.
     return [sys.executable, "-m", "bot.rasa_server", "run", "--model", str(model), "--port", port,
-            "--interface", LOOPBACK, "--enable-api", "--auth-token", env["RASA_AUTH_TOKEN"],
+            "--interface", LOOPBACK, "--enable-api",
             "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"]
 
 
 def action_command(port: str) -> list[str]:
-    return [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", port]
+    return [sys.executable, "-m", "bot.action_server", "--port", port]
 
 
 def services(model: Path) -> list[Service]:
     env = service_environment()
     port = ports()
     return [
-        Service("actions", action_command(port["actions"]), {**env, "SANIC_HOST": LOOPBACK}),
+        Service("actions", action_command(port["actions"]), {**env, **secrets_for("actions"), "SANIC_HOST": LOOPBACK}),
         # One worker: without Redis the lock store lives in one process's memory (docs/deploy.md, Sanic workers).
-        Service("rasa", rasa_command(model, port["rasa"], env), {**env, "SANIC_WORKERS": "1"}),
-        Service("web", [sys.executable, "-m", "bot.web"], env),
+        Service("rasa", rasa_command(model, port["rasa"]), {**env, **secrets_for("rasa"), "SANIC_WORKERS": "1"}),
+        Service("web", [sys.executable, "-m", "bot.web"], {**env, **secrets_for("web")}),
     ]
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from bot.db.models import AuditEvent, HandoverTicket, StaffAccount
+from bot.keys import pseudonym
 from bot.passwords import hash_secret, needs_rehash, secret_matches, spend_like_a_check
 from bot.registry.unit_of_work import UnitOfWork
 
@@ -66,12 +67,20 @@ def tickets(uow: UnitOfWork, include_closed: bool = False) -> list[dict[str, Any
     query = select(TICKETS).order_by(TICKETS.c.id)
     if not include_closed:
         query = query.where(TICKETS.c.status != "closed")
-    return [dict(row) for row in uow.session.execute(query).mappings().all()]
+    return [_for_staff(row) for row in uow.session.execute(query).mappings().all()]
+
+
+def _for_staff(row: Any) -> dict[str, Any]:
+    """The ticket without its conversation id, which is what a browser's cookie maps to (a bearer secret): staff
+    see and quote the conversation's pseudonym, the same one the logs name it by."""
+    shown = {key: value for key, value in row.items() if key != "conversation_id"}
+    shown["conversation"] = pseudonym(row["conversation_id"])
+    return shown
 
 
 def ticket(uow: UnitOfWork, ticket_id: int) -> dict[str, Any] | None:
     row = uow.session.execute(select(TICKETS).where(TICKETS.c.id == ticket_id)).mappings().first()
-    return None if row is None else {**row, "transcript": json.loads(row["transcript"])}
+    return None if row is None else {**_for_staff(row), "transcript": json.loads(row["transcript"])}
 
 
 def claim_ticket(uow: UnitOfWork, ticket_id: int, username: str) -> bool:

@@ -24,6 +24,8 @@ from typing import Any
 
 from locust import FastHttpUser, between, constant, events, task
 
+from bot.kept_secrets import webhook_headers
+
 KNOWLEDGE_QUESTIONS = ["二建延续注册要提前多久申请", "注册了三个专业继续教育要多少学时", "纸质证书现在还能用吗",
                        "换单位了二建怎么办", "在哪个网站申请二建注册", "社保和单位不一致怎么办"]
 PERSONAL_QUESTIONS = ["我的注册什么时候到期", "我的继续教育学时够了吗", "我能不能延续注册"]
@@ -117,7 +119,7 @@ class WebhookUser(FastHttpUser):
             self.on_start()
         self.turns += 1
         with self.client.post(WEBHOOK, json={"sender": self.sender, "message": random.choice(self.messages)},
-                              name=self.request_name, catch_response=True) as response:
+                              headers=webhook_headers(), name=self.request_name, catch_response=True) as response:
             try:
                 texts = " ".join(str(r.get("text", "")) for r in response.json())
             except Exception:

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import requests
 
-from bot.cluster.layout import LOOPBACK, Layout, layout
+from bot.cluster.layout import LOOPBACK, Layout, layout, private_directory
 from bot.cluster.nginx import write_nginx_config
 from bot.cluster.postgres import initialise, server_command
 from bot.config import PROJECT_ROOT, cluster_sanic_workers
-from bot.serve import Service, action_command, rasa_command, service_environment, start, supervise
+from bot.serve import Service, action_command, rasa_command, secrets_for, service_environment, start, supervise
 
 STARTUP_SECONDS = 600
 DEFAULT_MODEL = PROJECT_ROOT / "models" / "qianjian.tar.gz"
@@ -37,11 +37,13 @@ def infrastructure(shape: Layout) -> list[Service]:
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if redis is None or not Path(nginx).exists():
         raise SystemExit("未找到 redis-server 或 nginx：请先安装 Debian 软件包 redis-server 和 nginx-light。")
+    private_directory(shape.home)
     pg_home = shape.home / "postgres"
-    prefix = initialise(pg_home)
+    prefix = initialise(pg_home, shape.postgres, shape.password_file)
     redis_home = shape.home / "redis"
-    redis_home.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ)
+    redis_home.mkdir(mode=0o700, exist_ok=True)
+    # PostgreSQL, Redis and nginx never connect to the database: the URL with its password stays out of theirs.
+    env = {name: value for name, value in os.environ.items() if name != "DATABASE_URL"}
     return [Service("postgres", server_command(pg_home, shape.postgres, prefix), env),
             Service("redis", [redis, "--port", str(shape.redis), "--bind", LOOPBACK, "--save", "",
                               "--appendonly", "no", "--dir", str(redis_home)], env),
@@ -50,14 +52,17 @@ def infrastructure(shape: Layout) -> list[Service]:
 
 
 def application(shape: Layout, model: Path, env: dict[str, str]) -> list[Service]:
-    services = [Service(f"actions-{i + 1}", action_command(str(port)), {**env, "SANIC_HOST": LOOPBACK})
+    services = [Service(f"actions-{i + 1}", action_command(str(port)),
+                        {**env, **secrets_for("actions"), "SANIC_HOST": LOOPBACK})
                 for i, port in enumerate(shape.actions)]
     # Each replica with several Sanic workers: the Redis lock store keeps one conversation's turns in order across
     # workers as it does across replicas.
-    rasa_env = {**env, "SANIC_WORKERS": str(cluster_sanic_workers())}
-    services += [Service(f"rasa-{i + 1}", rasa_command(model, str(port), rasa_env), rasa_env)
+    rasa_env = {**env, **secrets_for("rasa"), "SANIC_WORKERS": str(cluster_sanic_workers())}
+    services += [Service(f"rasa-{i + 1}", rasa_command(model, str(port)), rasa_env)
                  for i, port in enumerate(shape.rasa)]
-    return [*services, Service("web", [sys.executable, "-m", "bot.web"], env)]
+    # nginx in front is the one proxy whose X-Forwarded-For the web server believes (bot/cluster/nginx.py).
+    web_env = {**env, **secrets_for("web"), "SANIC_PROXIES_COUNT": "1"}
+    return [*services, Service("web", [sys.executable, "-m", "bot.web"], web_env)]
 
 
 def wait_for_database(url: str) -> None:
@@ -84,6 +89,7 @@ def run_supervisor(model: Path) -> None:
     env = cluster_environment(shape)
     infra = infrastructure(shape)
     started = {service.name: start(service) for service in infra}
+    print(f"[cluster] 数据库：{shape.shown_database_url}（口令见 {shape.password_file}）", flush=True)
     wait_for_database(shape.database_url)
     subprocess.run([sys.executable, "-m", "bot", "seed"], cwd=PROJECT_ROOT, env=env, check=True)
     shape.pid_file.write_text(str(os.getpid()), encoding="ascii")
@@ -121,8 +127,8 @@ def start_cluster(model: Path) -> int:
     if running_pid(shape):
         print(f"集群已在运行：{shape.public_url}/")
         return 0
-    shape.home.mkdir(parents=True, exist_ok=True)
-    log = shape.log_file.open("ab")
+    private_directory(shape.home)
+    log = os.fdopen(os.open(shape.log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab")
     process = subprocess.Popen([sys.executable, "-m", "bot.cluster", "supervise", "--model", str(model)],
                                cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + STARTUP_SECONDS
@@ -138,7 +144,8 @@ def start_cluster(model: Path) -> int:
         time.sleep(2)
         pending = ready(shape)
     print(f"集群已就绪：{shape.public_url}/ （nginx → Rasa {', '.join(map(str, shape.rasa))}；"
-          f"动作服务器 {', '.join(map(str, shape.actions))}；PostgreSQL {shape.postgres}；Redis {shape.redis}）。"
+          f"动作服务器 {', '.join(map(str, shape.actions))}；PostgreSQL {shape.shown_database_url}；"
+          f"Redis {shape.redis}）。"
           f"停止：make stop-cluster；日志：{shape.log_file}")
     return 0
 

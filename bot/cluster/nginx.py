@@ -1,4 +1,9 @@
-"""nginx in front: the public site (web + Rasa's REST webhook), and balancers for the Rasa and action replicas."""
+"""nginx in front: the public site (the web server only), and balancers for the Rasa and action replicas.
+
+Rasa's REST webhook is not on the public site: only the web server calls it, through the loopback balancer and with
+the webhook secret. nginx replaces any X-Forwarded-For a client sends with the address it sees, and the web
+server, told there is one proxy (SANIC_PROXIES_COUNT=1), takes the client's address from it.
+"""
 
 from __future__ import annotations
 
@@ -30,7 +35,6 @@ http {{
   proxy_read_timeout 60s;
   server {{
     listen {loopback}:{public};
-    location /webhooks/ {{ proxy_pass http://rasa; }}
     location / {{
       proxy_pass http://web; proxy_set_header Host $http_host; proxy_set_header X-Forwarded-For $remote_addr;
     }}
@@ -47,7 +51,7 @@ def _servers(ports: tuple[int, ...]) -> str:
 
 def write_nginx_config(layout: Layout) -> Path:
     home = layout.home / "nginx"
-    home.mkdir(parents=True, exist_ok=True)
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
     config = home / "nginx.conf"
     config.write_text(TEMPLATE.format(
         user="user root;\n" if os.geteuid() == 0 else "", home=home, loopback=LOOPBACK, public=layout.public,

@@ -137,7 +137,10 @@ class AuditEvent(Base):  # type: ignore[misc,valid-type]
 
 
 class VerificationAttempt(Base):  # type: ignore[misc,valid-type]
-    """One identification attempt in a conversation, kept for the lock-out rule."""
+    """One identification or login attempt, kept for the limits (bot/attempt_limits.py).
+
+    The conversation, the name (or account) tried and the client's address are kept as keyed pseudonyms
+    (bot.keys.pseudonym): enough to count, nothing to read back."""
 
     __tablename__ = "verification_attempts"
     id = Column(Integer, primary_key=True)
@@ -147,7 +150,32 @@ class VerificationAttempt(Base):  # type: ignore[misc,valid-type]
     succeeded = Column(Boolean, nullable=False)
     person_id = Column(String(64))
     employer_code = Column(String(32))
-    __table_args__ = (Index("ix_verification_conversation_at", "conversation_id", "at"),)
+    subject_key = Column(String(64))
+    client_key = Column(String(64))
+    __table_args__ = (Index("ix_verification_conversation_at", "conversation_id", "at"),
+                      Index("ix_verification_subject_at", "kind", "subject_key", "at"))
+
+
+class HostTokenUse(Base):  # type: ignore[misc,valid-type]
+    """A host page's signed token belongs to the first conversation that brought it: a copy used elsewhere is
+    refused. Both are kept as digests."""
+
+    __tablename__ = "host_token_uses"
+    token_digest = Column(String(64), primary_key=True)
+    conversation_key = Column(String(64), nullable=False)
+    first_used_at = Column(DateTime, nullable=False, index=True)
+
+
+class WebSession(Base):  # type: ignore[misc,valid-type]
+    """A staff or employer login: the cookie names it, and logging out ends it here, whatever the cookie says."""
+
+    __tablename__ = "web_sessions"
+    session_digest = Column(String(64), primary_key=True)
+    kind = Column(String(20), nullable=False)
+    account = Column(String(100), nullable=False)
+    created_at = Column(DateTime, nullable=False)
+    expires_at = Column(DateTime, nullable=False, index=True)
+    ended_at = Column(DateTime)
 
 
 class ImportRun(Base):  # type: ignore[misc,valid-type]

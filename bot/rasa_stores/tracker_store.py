@@ -9,6 +9,13 @@ stored events again before saving: about half of a knowledge turn in the Rasa se
 This store keeps the trackers it saved for the most recent conversations; a kept tracker is used again only while the
 database's newest event of that conversation is still the one this store wrote last, so another replica's turn,
 a failed save or a restart all lead back to the database.
+
+What is written holds no credential in clear (bot.redaction): every string of an event has ID numbers, the last six
+ID characters, access codes and mobile numbers masked, and the host page's signed token is dropped from the
+metadata. A conversation still works when it is read back: the values the actions read on a later turn are either
+sealed by the actions themselves (candidate_last6, contact_phone: bot.keys.sealing(), left whole here), or registry
+keys set by the actions after a verification (KEY_SLOTS), stored as they are. The trackers kept in memory are the
+ones Rasa gave this store, unredacted: they never leave this process, and are dropped on a restart.
 """
 
 from __future__ import annotations
@@ -16,7 +23,6 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import unicodedata
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,7 +42,7 @@ from sqlalchemy.orm import sessionmaker
 from bot import rasa_runtime
 from bot.config import settings
 from bot.db.engine import make_engine
-from bot.handover import mask_id_numbers
+from bot.redaction import may_hold_credentials, redact_credentials
 
 
 def tracker_store_url(environ: dict[str, str] | None = None) -> str:
@@ -44,10 +50,17 @@ def tracker_store_url(environ: dict[str, str] | None = None) -> str:
     return env.get("TRACKER_STORE_URL") or settings(dict(env)).database_url
 
 
+# Registry keys the actions look up again on later turns, set only after a verification, never a user's own words;
+# an older credit code can be eighteen digits, like an ID number, and masked it would log the employer out.
+KEY_SLOTS = frozenset({"person_id", "employer_code"})
+# The host page's signed token identifies its holder for as long as it is valid: it is read on the turn it comes.
+DROPPED_METADATA = "token"
+
+
 def redacted(value: Any) -> Any:
-    """The event as stored: every string with full ID numbers (any digit width) masked."""
+    """The value with every string's credentials masked (bot.redaction.redact_credentials)."""
     if isinstance(value, str):
-        return mask_id_numbers(unicodedata.normalize("NFKC", value)) if _may_hold_id(value) else value
+        return redact_credentials(value) if may_hold_credentials(value) else value
     if isinstance(value, dict):
         return {key: redacted(item) for key, item in value.items()}
     if isinstance(value, list):
@@ -55,9 +68,24 @@ def redacted(value: Any) -> Any:
     return value
 
 
-def _may_hold_id(text: str) -> bool:
-    # Cheap pre-check: an ID number has at least 17 digits; most strings have none.
-    return sum(character.isdigit() for character in text) >= 17
+def _without_token(metadata: Any) -> Any:
+    if isinstance(metadata, dict) and DROPPED_METADATA in metadata:
+        return {key: item for key, item in metadata.items() if key != DROPPED_METADATA}
+    return metadata
+
+
+def stored_event(data: dict[str, Any]) -> dict[str, Any]:
+    """The event's data as written: credentials masked, no host-page token (a copy: the event is not changed)."""
+    if data.get("event") == "slot" and data.get("name") in KEY_SLOTS:
+        stored = {key: item if key == "value" else redacted(item) for key, item in data.items()}
+    else:
+        stored = redacted(data)
+    if "metadata" in stored:
+        stored["metadata"] = _without_token(stored["metadata"])
+    parse_data = stored.get("parse_data")
+    if isinstance(parse_data, dict) and "metadata" in parse_data:
+        stored["parse_data"] = {**parse_data, "metadata": _without_token(parse_data["metadata"])}
+    return stored
 
 
 _failed_conversations: set[str] = set()
@@ -155,7 +183,7 @@ class RegistryTrackerStore(SQLTrackerStore):  # type: ignore[misc]
                 else self._additional_events(session, tracker)
             rows = []
             for event in new_events:
-                data = redacted(event.as_dict())
+                data = stored_event(event.as_dict())
                 rows.append({"sender_id": tracker.sender_id, "type_name": event.type_name,
                              "timestamp": data.get("timestamp"),
                              "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),

@@ -12,12 +12,24 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import BaseHTTPResponse
 
-from bot.config import PROJECT_ROOT, cookie_secure_forced, max_message_chars, rasa_url, settings
-from bot.documents import draft_html, draft_pdf, link_key_valid
+from bot.attempt_limits import AttemptLimits
+from bot.config import (
+    PROJECT_ROOT,
+    attempt_limit_settings,
+    cookie_secure_forced,
+    max_message_chars,
+    rasa_url,
+    settings,
+)
+from bot.documents import draft_html, draft_pdf, link_opens
 from bot.drafts import draft_by_reference
+from bot.identity import IDENTITY_PAYLOAD
 from bot.kept_connections import kept_client_session
+from bot.kept_secrets import webhook_headers
+from bot.keys import pseudonym
 from bot.messages import say
 from bot.registry.unit_of_work import Database
+from bot.web.client import client_address
 from bot.web.console import staff_blueprint
 from bot.web.conversation_cookie import conversation_id, new_conversation_id, set_conversation_cookie
 from bot.web.employer_page import employer_blueprint
@@ -64,6 +76,31 @@ def origin_allowed(request: Request, allowed: set[str]) -> bool:
     # A proxy that forwards Host without the port (nginx's $host) still names the same site.
     return parts.netloc == host or (":" not in host.rsplit("]", 1)[-1] and parts.hostname == host)
 RASA_TIMEOUT_SECONDS = float(os.environ.get("RASA_TIMEOUT_SECONDS", "10"))
+FORGET_IDENTITY = "/switch_person"
+
+
+def _metadata(body: dict[str, Any], request: Request) -> dict[str, Any]:
+    """What Rasa gets besides the text: a host page's token, and the client's address as a pseudonym (for the limits on
+    identification). Nothing else a client sends is passed on."""
+    sent = body.get("metadata")
+    token = sent.get("token") if isinstance(sent, dict) else None
+    kept: dict[str, Any] = {"client": pseudonym(client_address(request), 32)}
+    if isinstance(token, str) and token:
+        kept["token"] = token
+    return kept
+
+
+def _for_page(messages: list[Any]) -> dict[str, Any]:
+    """The replies, with the actions' 'who is identified' message taken out and given as `identity`."""
+    shown: list[Any] = []
+    reply: dict[str, Any] = {}
+    for message in messages:
+        custom = message.get("custom") if isinstance(message, dict) else None
+        if isinstance(custom, dict) and IDENTITY_PAYLOAD in custom:
+            reply["identity"] = custom[IDENTITY_PAYLOAD]
+        else:
+            shown.append(message)
+    return {"messages": shown, **reply}
 
 
 def create_app() -> Sanic:
@@ -78,6 +115,7 @@ def create_app() -> Sanic:
 
     allowed = allowed_origins()
     rasa_webhook = rasa_url() + "/webhooks/rest/webhook"
+    to_rasa = webhook_headers()
 
     def rasa_session() -> aiohttp.ClientSession:
         """One client session per worker, kept open: a new one per turn cost a connection set-up each time."""
@@ -112,8 +150,10 @@ def create_app() -> Sanic:
     app.register_middleware(add_security_headers, "response")
 
     app.static("/static", str(STATIC))
-    app.blueprint(staff_blueprint(database))
-    app.blueprint(employer_blueprint(database))
+    # One per worker: the counts per address live in Redis when it is configured, else in this process.
+    limits = AttemptLimits(attempt_limit_settings())
+    app.blueprint(staff_blueprint(database, limits))
+    app.blueprint(employer_blueprint(database, limits))
 
     @app.get("/widget.js")
     async def widget(request: Request) -> response.HTTPResponse:
@@ -154,22 +194,37 @@ def create_app() -> Sanic:
         limit = max_message_chars()
         if len(text) > limit:
             return response.json({"error": say("web", "too_long", limit=limit)}, status=413)
-        payload = {"sender": sender, "message": text, "metadata": body.get("metadata") or {}}
+        payload = {"sender": sender, "message": text, "metadata": _metadata(body, request)}
         try:
-            async with rasa_session().post(rasa_webhook, json=payload) as reply:
+            async with rasa_session().post(rasa_webhook, json=payload, headers=to_rasa) as reply:
                 messages = await reply.json(content_type=None)
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
             return response.json({"messages": [{"text": say("web", "assistant_unavailable")}]}, status=503)
-        answered = response.json({"messages": messages if isinstance(messages, list) else []})
+        answered = response.json(_for_page(messages if isinstance(messages, list) else []))
         if issue_cookie:
             set_conversation_cookie(answered, request, sender)
         return answered
 
+    @app.post("/api/logout")
+    async def logout(request: Request) -> response.HTTPResponse:
+        """退出: the identity of this browser's conversation is cleared in Rasa, and the browser gets a new
+        conversation, so that neither the identity nor the history is there for the next person at this PC."""
+        conversation = conversation_id(request)
+        if conversation is not None:
+            payload = {"sender": conversation, "message": FORGET_IDENTITY, "metadata": _metadata({}, request)}
+            try:
+                async with rasa_session().post(rasa_webhook, json=payload, headers=to_rasa) as reply:
+                    await reply.read()
+            except (aiohttp.ClientError, asyncio.TimeoutError):
+                return response.json({"error": say("web", "assistant_unavailable")}, status=503)
+        done = response.json({"identity": None, "messages": [{"text": say("web", "logged_out")}]})
+        set_conversation_cookie(done, request, new_conversation_id())
+        return done
+
     def _draft(reference: str, key: str) -> Any:
-        if not link_key_valid(reference, key):
-            return None
         with database().unit_of_work() as uow:
-            return draft_by_reference(uow, reference)
+            draft = draft_by_reference(uow, reference)
+        return draft if draft is not None and link_opens(draft, key) else None
 
     @app.get("/drafts/<reference>")
     async def draft_page(request: Request, reference: str) -> response.HTTPResponse:

@@ -9,15 +9,17 @@ from typing import Any
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot.attempt_limits import Attempt, AttemptLimits
 from bot.config import today
 from bot.documents import draft_link
 from bot.drafts import drafts_of, texts
 from bot.messages import say
 from bot.registry.unit_of_work import Database
 from bot.staff import audit, audit_events, check_login, claim_ticket, close_ticket, ticket, tickets
+from bot.web.client import client_address
 from bot.web.login_pages import LoginForm
 from bot.web.pages import page
-from bot.web.sessions import LoginLimiter, csrf_valid, session, start_session
+from bot.web.sessions import csrf_valid, session, start_session
 from rules_engine.identity import mask_id_number
 from rules_engine.record import Record
 from rules_engine.report import report_to_dict, status_report
@@ -33,14 +35,12 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
-def staff_blueprint(database: Any) -> Blueprint:
-    """`database` is a callable giving the shared Database (made on first use)."""
+def staff_blueprint(database: Any, limits: AttemptLimits) -> Blueprint:
+    """`database` is a callable giving the shared Database (made on first use); `limits` counts wrong logins."""
     bp = Blueprint("staff", url_prefix="/staff")
-    limiter = LoginLimiter()
 
     def staff_session(request: Request) -> dict[str, Any] | None:
-        claims = session(request)
-        return claims if claims and claims.get("kind") == "staff" else None
+        return session(request, database(), "staff")
 
     def frame(claims: dict[str, Any], title: str) -> dict[str, Any]:
         return {"title": title, "who": claims["user"], "csrf": claims["csrf"], "logout": "/staff/logout"}
@@ -52,20 +52,21 @@ def staff_blueprint(database: Any) -> Blueprint:
     @bp.post("/login")
     async def login(request: Request) -> response.HTTPResponse:
         username = (request.form.get("username") or "").strip()
-        key = f"{request.ip}|{username}"
-        if not limiter.allowed(key):
-            return LOGIN.rate_limited()
-        staff = await asyncio.to_thread(_check, database(), username, request.form.get("password") or "")
+        attempt = Attempt.of("staff_login", "staff-login-page", client_address(request))
+        staff, paused = await asyncio.to_thread(_check, database(), limits, attempt, username,
+                                                request.form.get("password") or "")
+        if paused is not None:
+            return LOGIN.rate_limited(paused)
         if staff is None:
-            limiter.failed(key)
             return LOGIN.refused()
         result = response.redirect("/staff")
-        start_session(result, request, kind="staff", user=staff.username, admin=staff.is_admin)
+        await asyncio.to_thread(start_session, result, request, database(), "staff", staff.username,
+                                user=staff.username, admin=staff.is_admin)
         return result
 
     @bp.post("/logout")
     async def logout(request: Request) -> response.HTTPResponse:
-        return LOGIN.logged_out()
+        return await asyncio.to_thread(LOGIN.logged_out, request, database())
 
     @bp.get("/")
     async def home(request: Request) -> response.HTTPResponse:
@@ -102,7 +103,7 @@ def staff_blueprint(database: Any) -> Blueprint:
         claims = staff_session(request)
         if claims is None:
             return response.redirect("/staff/login")
-        found = await asyncio.to_thread(_ticket, database(), ticket_id)
+        found = await asyncio.to_thread(_ticket, database(), ticket_id, claims["user"])
         if found is None:
             return response.redirect("/staff")
         return page("staff_ticket.html", **frame(claims, say("web", "staff_ticket_title")), ticket=found,
@@ -131,9 +132,19 @@ def staff_blueprint(database: Any) -> Blueprint:
     return bp
 
 
-def _check(database: Database, username: str, password: str) -> Any:
+def _check(database: Database, limits: AttemptLimits, attempt: Attempt, username: str,
+           password: str) -> tuple[Any, dt.timedelta | None]:
+    """The account, or None; and how long to wait when this account or address is paused (then nothing is checked).
+    Like identification in chat, counted per account, per address and overall, in what every replica sees."""
+    now = _now()
     with database.unit_of_work() as uow:
-        return check_login(uow, username, password)
+        paused = limits.paused_until(uow, attempt, username, now)
+        if paused is not None:
+            return None, paused - now
+        staff = check_login(uow, username, password)
+        limits.record(uow, attempt, username, staff is not None, now)
+        uow.commit()
+        return staff, None
 
 
 def _tickets(database: Database) -> list[dict[str, Any]]:
@@ -141,9 +152,13 @@ def _tickets(database: Database) -> list[dict[str, Any]]:
         return tickets(uow)
 
 
-def _ticket(database: Database, ticket_id: int) -> dict[str, Any] | None:
+def _ticket(database: Database, ticket_id: int, user: str) -> dict[str, Any] | None:
+    """The ticket, its opening recorded: the transcript is the person's own words, like a lookup's status card."""
     with database.unit_of_work() as uow:
-        return ticket(uow, ticket_id)
+        found = ticket(uow, ticket_id)
+        if found is not None:
+            audit(uow, user, "view_ticket", found["person_id"], {"ticket": ticket_id}, _now())
+        return found
 
 
 def _change_ticket(database: Database, ticket_id: int, action: str, user: str) -> None:
@@ -189,7 +204,7 @@ def _person(database: Database, person_id: str, user: str) -> dict[str, Any] | N
         audit(uow, user, "lookup", person_id, {}, _now())
         words = texts()
         drafts = [{"reference": d.reference, "status": words["statuses"].get(d.status, d.status),
-                   "link": draft_link(d.reference)} for d in drafts_of(uow, person_id)]
+                   "link": draft_link(d.reference, d.status)} for d in drafts_of(uow, person_id)]
     as_of = today()
     return {"person": _summary(record), "report": report_to_dict(status_report(record, as_of)),
             "as_of": as_of.isoformat(), "drafts": drafts}

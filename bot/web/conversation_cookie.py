@@ -14,7 +14,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.config import cookie_secure_forced
-from bot.documents import link_secret
+from bot.keys import Purpose, derived_key
 
 COOKIE = "qj_chat"
 SALT = "chat-conversation"
@@ -22,7 +22,7 @@ COOKIE_DAYS = 30
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(link_secret(), salt=SALT)
+    return URLSafeSerializer(derived_key(Purpose.CHAT_COOKIE), salt=SALT)
 
 
 def conversation_id(request: Request) -> str | None:

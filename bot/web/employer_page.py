@@ -14,15 +14,17 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from bot.answers.roster import HEADERS, RosterFilter, roster_rows
+from bot.attempt_limits import Attempt, AttemptLimits
 from bot.config import today
 from bot.identity import Outcome, verify_employer
 from bot.messages import say
 from bot.registry.roster import employer_roster
 from bot.registry.unit_of_work import Database
 from bot.staff import audit
+from bot.web.client import client_address
 from bot.web.login_pages import LoginForm
 from bot.web.pages import page
-from bot.web.sessions import LoginLimiter, session, start_session
+from bot.web.sessions import session, start_session
 from rules_engine.vocabulary import vocabulary
 
 # A cell that starts like a formula is run by Excel (=HYPERLINK(...), +cmd|...): names come from imports.
@@ -55,13 +57,11 @@ def _rows(database: Database, code: str, chosen: RosterFilter) -> list[list[str]
     return roster_rows(reports, as_of, chosen)
 
 
-def employer_blueprint(database: Any) -> Blueprint:
+def employer_blueprint(database: Any, limits: AttemptLimits) -> Blueprint:
     bp = Blueprint("employer", url_prefix="/employer")
-    limiter = LoginLimiter()
 
     def employer_session(request: Request) -> dict[str, Any] | None:
-        claims = session(request)
-        return claims if claims and claims.get("kind") == "employer" else None
+        return session(request, database(), "employer")
 
     @bp.get("/login")
     async def login_form(request: Request) -> response.HTTPResponse:
@@ -70,21 +70,22 @@ def employer_blueprint(database: Any) -> Blueprint:
     @bp.post("/login")
     async def login(request: Request) -> response.HTTPResponse:
         code = (request.form.get("credit_code") or "").strip().upper()
-        key = f"{request.ip}|{code}"
-        if not limiter.allowed(key):
-            return LOGIN.rate_limited()
-        result = await asyncio.to_thread(_verify, database(), f"web:{request.ip}", code,
+        # Counted with the chat's employer identification: per credit code, per address and overall.
+        attempt = Attempt.of("employer", "employer-login-page", client_address(request))
+        result = await asyncio.to_thread(_verify, database(), limits, attempt, code,
                                          request.form.get("access_code") or "")
+        if result.outcome is Outcome.LOCKED and result.locked_until is not None:
+            return LOGIN.rate_limited(result.locked_until - _now())
         if result.outcome is not Outcome.VERIFIED:
-            limiter.failed(key)
             return LOGIN.refused()
         redirect = response.redirect("/employer")
-        start_session(redirect, request, kind="employer", user=result.name, code=result.credit_code)
+        await asyncio.to_thread(start_session, redirect, request, database(), "employer", result.credit_code,
+                                user=result.name, code=result.credit_code)
         return redirect
 
     @bp.post("/logout")
     async def logout(request: Request) -> response.HTTPResponse:
-        return LOGIN.logged_out()
+        return await asyncio.to_thread(LOGIN.logged_out, request, database())
 
     @bp.get("/")
     async def roster(request: Request) -> response.HTTPResponse:
@@ -131,9 +132,9 @@ def csv_safe(row: list[str]) -> list[str]:
     return ["'" + value if looks_like_formula(value) else value for value in row]
 
 
-def _verify(database: Database, conversation: str, code: str, access: str) -> Any:
+def _verify(database: Database, limits: AttemptLimits, attempt: Attempt, code: str, access: str) -> Any:
     with database.unit_of_work() as uow:
-        return verify_employer(uow, conversation, code, access, _now())
+        return verify_employer(uow, limits, attempt, code, access, _now())
 
 
 def _xlsx(rows: list[list[str]]) -> bytes:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from dataclasses import dataclass
 
 from sanic import response
+from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.messages import say
+from bot.registry.unit_of_work import Database
 from bot.web.pages import page
-from bot.web.sessions import LOGIN_WINDOW_SECONDS, end_session
+from bot.web.sessions import finish_session
 
 
 @dataclass(frozen=True)
@@ -23,13 +27,14 @@ class LoginForm:
         return page("login.html", status=status, title=say("web", self.title_key), fields=self.fields,
                     message=message)
 
-    def rate_limited(self) -> HTTPResponse:
-        return self.shown(429, say("web", "login_rate_limited", minutes=LOGIN_WINDOW_SECONDS // 60))
+    def rate_limited(self, wait: dt.timedelta) -> HTTPResponse:
+        minutes = max(1, math.ceil(wait.total_seconds() / 60))
+        return self.shown(429, say("web", "login_rate_limited", minutes=minutes))
 
     def refused(self) -> HTTPResponse:
         return self.shown(401, say("web", self.refused_key))
 
-    def logged_out(self) -> HTTPResponse:
+    def logged_out(self, request: Request, database: Database) -> HTTPResponse:
         result = response.redirect(self.login_path)
-        end_session(result)
+        finish_session(result, request, database)
         return result

@@ -1,41 +1,46 @@
-"""Signed session cookies with a CSRF token, and a login limiter (no server-side session store).
+"""Staff and employer sessions: a cookie signed with itsdangerous (its own derived key) naming a session kept in the
+database (bot/web_sessions.py), with a CSRF token.
 
-The cookie holds who is logged in and until when, signed with ASSISTANT_SECRET; it is HttpOnly and
-SameSite=Strict, and Secure when the site is served over HTTPS (COOKIE_SECURE=1 forces it).
+The cookie is HttpOnly and SameSite=Strict, and Secure when the site is served over HTTPS (COOKIE_SECURE=1 forces
+it). A cookie is good only while its session is open: logging out ends the session server-side.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
+import datetime as dt
 import hmac
-import json
-import os
 import secrets
-import time
-from collections import defaultdict, deque
 from typing import Any
 
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.config import cookie_secure_forced
-from bot.documents import link_secret
+from bot.keys import Purpose, derived_key
+from bot.registry.unit_of_work import Database
+from bot.web_sessions import end_session, open_session, session_active
 
 COOKIE = "qj_session"
+SALT = "staff-or-employer-session"
 SESSION_SECONDS = 8 * 3600
-LOGIN_FAILURES_ALLOWED = int(os.environ.get("LOGIN_FAILURES_ALLOWED", "5"))
-LOGIN_WINDOW_SECONDS = int(os.environ.get("LOGIN_WINDOW_SECONDS", "900"))
 
 
-def _sign(body: str) -> str:
-    return hmac.new(link_secret(), body.encode("ascii"), hashlib.sha256).hexdigest()
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(derived_key(Purpose.STAFF_SESSIONS), salt=SALT)
 
 
-def start_session(response: HTTPResponse, request: Request, **claims: Any) -> None:
-    payload = {**claims, "exp": int(time.time()) + SESSION_SECONDS, "csrf": secrets.token_urlsafe(16)}
-    body = base64.urlsafe_b64encode(json.dumps(payload).encode("utf-8")).decode("ascii")
-    response.cookies[COOKIE] = f"{body}.{_sign(body)}"
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def start_session(response: HTTPResponse, request: Request, database: Database, kind: str, account: str,
+                  **claims: Any) -> None:
+    """Open a session for the account (one database write) and give the browser its cookie."""
+    with database.unit_of_work() as uow:
+        session_id = open_session(uow, kind, account, _now(), dt.timedelta(seconds=SESSION_SECONDS))
+    payload = {**claims, "kind": kind, "sid": session_id, "csrf": secrets.token_urlsafe(16)}
+    response.cookies[COOKIE] = _serializer().dumps(payload)
     cookie = response.cookies[COOKIE]
     cookie["httponly"] = True
     cookie["samesite"] = "Strict"
@@ -45,45 +50,37 @@ def start_session(response: HTTPResponse, request: Request, **claims: Any) -> No
         cookie["secure"] = True
 
 
-def end_session(response: HTTPResponse) -> None:
+def _claims(request: Request) -> dict[str, Any] | None:
+    raw = request.cookies.get(COOKIE) or ""
+    if not raw:
+        return None
+    try:
+        claims = _serializer().loads(raw, max_age=SESSION_SECONDS)
+    except BadData:
+        return None
+    return claims if isinstance(claims, dict) and isinstance(claims.get("sid"), str) else None
+
+
+def session(request: Request, database: Database, kind: str) -> dict[str, Any] | None:
+    """The claims of a valid cookie whose session is still open, for this kind of account; None otherwise."""
+    claims = _claims(request)
+    if claims is None or claims.get("kind") != kind:
+        return None
+    with database.unit_of_work() as uow:
+        return claims if session_active(uow, claims["sid"], kind, _now()) else None
+
+
+def finish_session(response: HTTPResponse, request: Request, database: Database) -> None:
+    """Log out: the session ends in the database (so a copied cookie dies too), and the browser forgets it."""
+    claims = _claims(request)
+    if claims is not None:
+        with database.unit_of_work() as uow:
+            end_session(uow, claims["sid"], _now())
     response.cookies[COOKIE] = ""
     response.cookies[COOKIE]["max-age"] = 0
     response.cookies[COOKIE]["path"] = "/"
 
 
-def session(request: Request) -> dict[str, Any] | None:
-    raw = request.cookies.get(COOKIE) or ""
-    if raw.count(".") != 1:
-        return None
-    body, signature = raw.split(".")
-    if not hmac.compare_digest(_sign(body), signature):
-        return None
-    try:
-        claims = json.loads(base64.urlsafe_b64decode(body.encode("ascii")))
-    except ValueError:
-        return None
-    return claims if isinstance(claims, dict) and claims.get("exp", 0) > time.time() else None
-
-
 def csrf_valid(request: Request, claims: dict[str, Any]) -> bool:
     sent = (request.form.get("csrf") if request.form else None) or request.headers.get("x-csrf-token", "")
     return bool(sent) and hmac.compare_digest(str(sent), str(claims.get("csrf", "")))
-
-
-class LoginLimiter:
-    """At most LOGIN_FAILURES_ALLOWED failed logins per key in LOGIN_WINDOW_SECONDS."""
-
-    def __init__(self) -> None:
-        self.failures: dict[str, deque[float]] = defaultdict(deque)
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        recent = self.failures[key]
-        while recent and recent[0] < now - LOGIN_WINDOW_SECONDS:
-            recent.popleft()
-        return recent
-
-    def allowed(self, key: str, now: float | None = None) -> bool:
-        return len(self._recent(key, now or time.time())) < LOGIN_FAILURES_ALLOWED
-
-    def failed(self, key: str, now: float | None = None) -> None:
-        self._recent(key, now or time.time()).append(now or time.time())

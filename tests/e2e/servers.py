@@ -11,6 +11,7 @@ from pathlib import Path
 
 import requests
 
+from bot.kept_secrets import webhook_headers
 from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,7 +26,7 @@ class Servers:
     log_dir: Path
 
     def say(self, sender: str, text: str, metadata: dict[str, object] | None = None) -> list[dict[str, object]]:
-        reply = requests.post(f"{self.rasa_url}/webhooks/rest/webhook", timeout=60,
+        reply = requests.post(f"{self.rasa_url}/webhooks/rest/webhook", timeout=60, headers=webhook_headers(),
                               json={"sender": sender, "message": text, "metadata": metadata or {}})
         reply.raise_for_status()
         return list(reply.json())
@@ -62,7 +63,7 @@ def start_servers(database_url: str, today: str, log_dir: Path, extra_env: dict[
            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook", "SANIC_HOST": "127.0.0.1",
            "PYTHONPATH": str(ROOT), **(extra_env or {})}
     action_log, rasa_log = log_dir / "actions.log", log_dir / "rasa.log"
-    actions = subprocess.Popen([sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
+    actions = subprocess.Popen([sys.executable, "-m", "bot.action_server", "--port", str(action_port)],
                                cwd=ROOT, env=env, stdout=action_log.open("wb"), stderr=subprocess.STDOUT)
     # As make run starts it: bot.rasa_server, without TensorFlow for this model.
     rasa = subprocess.Popen([sys.executable, "-m", "bot.rasa_server", "run", "--model", str(MODEL),

@@ -95,7 +95,7 @@ def test_employer_page_and_exports_keep_the_names_as_text(site: str) -> None:
 
 def test_draft_html_and_pdf_show_the_name_as_text(site: str, monkeypatch: pytest.MonkeyPatch) -> None:
     reference = SITE["reference"]
-    page = requests.get(f"{site}/drafts/{reference}", params={"key": link_key(reference)}, timeout=10)
+    page = requests.get(f"{site}/drafts/{reference}", params={"key": link_key(reference, "draft")}, timeout=10)
     assert page.ok and ESCAPED in page.text
     _no_raw_html(page.text)
     with SITE["database"].unit_of_work() as uow:

@@ -13,6 +13,7 @@ import pytest
 import requests
 import yaml
 
+from bot.kept_secrets import webhook_headers
 from tests.e2e.servers import MODEL
 from tests.hostile.conftest import SCRIPT_NAME, Site
 
@@ -50,7 +51,7 @@ def check_reply(entry: dict[str, Any], reply: str, last: bool) -> None:
 
 
 def rest(site: Site, sender: str, message: Any) -> tuple[int, str]:
-    answer = requests.post(f"{site.servers.rasa_url}/webhooks/rest/webhook", timeout=60,
+    answer = requests.post(f"{site.servers.rasa_url}/webhooks/rest/webhook", timeout=60, headers=webhook_headers(),
                            json={"sender": sender, "message": message})
     body = answer.json()
     assert isinstance(body, list), body
@@ -98,7 +99,7 @@ def test_corpus_over_the_web_page(site: Site, before: dict[str, Any], entry: dic
 ])
 def test_bodies_that_are_not_a_message_get_a_chinese_refusal(site: Site, body: str) -> None:
     answer = requests.post(f"{site.servers.rasa_url}/webhooks/rest/webhook", data=body.encode("utf-8"), timeout=30,
-                           headers={"Content-Type": "application/json"})
+                           headers={"Content-Type": "application/json", **webhook_headers()})
     assert answer.status_code == 400
     reply = "\n".join(m["text"] for m in answer.json())
     assert CHINESE.search(reply) and not any(word in reply for word in TRACEBACK_WORDS)
@@ -106,7 +107,7 @@ def test_bodies_that_are_not_a_message_get_a_chinese_refusal(site: Site, body: s
 
 def test_the_input_channel_cannot_be_chosen_by_the_sender(site: Site) -> None:
     status, reply = rest(site, "rest-channel", NORMAL_QUESTION)
-    answer = requests.post(f"{site.servers.rasa_url}/webhooks/rest/webhook", timeout=60,
+    answer = requests.post(f"{site.servers.rasa_url}/webhooks/rest/webhook", timeout=60, headers=webhook_headers(),
                            json={"sender": "rest-channel", "message": NORMAL_QUESTION, "input_channel": "telegram"})
     assert status == 200 and answer.ok and NORMAL_ANSWER in reply
 
@@ -129,7 +130,7 @@ def flood(url: str, payloads: list[dict[str, Any]]) -> list[tuple[int, Any]]:
     def send(index: int) -> None:
         start.wait()
         try:
-            answer = requests.post(url, json=payloads[index], timeout=120)
+            answer = requests.post(url, json=payloads[index], timeout=120, headers=webhook_headers())
             results[index] = (answer.status_code, answer.json())
         except requests.RequestException as error:
             results[index] = (-1, repr(error))
@@ -186,7 +187,8 @@ def test_rasa_allows_no_other_origin(site: Site) -> None:
     evil = {"Origin": "http://evil.example"}
     url = f"{site.servers.rasa_url}/webhooks/rest/webhook"
     preflight = requests.options(url, headers={**evil, "Access-Control-Request-Method": "POST"}, timeout=10)
-    posted = requests.post(url, json={"sender": "rest-cors", "message": NORMAL_QUESTION}, headers=evil, timeout=60)
+    posted = requests.post(url, json={"sender": "rest-cors", "message": NORMAL_QUESTION}, headers={**evil, **webhook_headers()},
+                           timeout=60)
     for answer in (preflight, posted, requests.get(site.servers.rasa_url + "/", headers=evil, timeout=10)):
         assert "Access-Control-Allow-Origin" not in answer.headers, answer.headers
 
@@ -197,7 +199,7 @@ def test_bot_serve_starts_rasa_without_cors() -> None:
 
 
 def test_streamed_replies_are_guarded_too(site: Site) -> None:
-    answer = requests.post(f"{site.servers.rasa_url}/webhooks/rest/webhook?stream=true", timeout=60,
+    answer = requests.post(f"{site.servers.rasa_url}/webhooks/rest/webhook?stream=true", timeout=60, headers=webhook_headers(),
                            json={"sender": "rest-stream", "message": "王建国 520102198001011235"})
     assert answer.ok and "520102198001011235" not in answer.text
     import json

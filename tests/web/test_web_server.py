@@ -16,6 +16,7 @@ from bot.documents import link_key
 from bot.drafts import DraftKind, DraftRequest, check_draft, draft_content, save_draft
 from bot.handover import open_ticket
 from bot.identity import issue_access_code
+from bot.keys import pseudonym
 from bot.registry.importer import import_file
 from bot.registry.unit_of_work import Database
 from bot.staff import add_staff
@@ -76,11 +77,11 @@ def test_assistant_down_gives_a_chinese_message(web: tuple[str, str]) -> None:
 def test_draft_opens_only_with_its_signed_key(web: tuple[str, str]) -> None:
     base, reference = web
     assert requests.get(f"{base}/drafts/{reference}?key=wrong", timeout=10).status_code == 404
-    page = requests.get(f"{base}/drafts/{reference}?key={link_key(reference)}", timeout=10)
+    page = requests.get(f"{base}/drafts/{reference}?key={link_key(reference, 'draft')}", timeout=10)
     assert page.ok and reference in page.text and "5201**********1235" in page.text
     assert "&lt;b&gt;王建国&lt;/b&gt;" in page.text and "<b>王建国</b>" not in page.text
     assert "520102198001011235" not in page.text
-    pdf = requests.get(f"{base}/drafts/{reference}.pdf?key={link_key(reference)}", timeout=30)
+    pdf = requests.get(f"{base}/drafts/{reference}.pdf?key={link_key(reference, 'draft')}", timeout=30)
     assert pdf.ok and pdf.headers["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
 
 
@@ -115,6 +116,19 @@ def test_staff_lookup_shows_the_status_card_masked_and_is_audited(web: tuple[str
     log = admin.get(f"{base}/staff/audit", timeout=10)
     assert log.ok and "lookup" in log.text and "P000001" in log.text and "kefu" in log.text
     assert client.get(f"{base}/staff/audit", timeout=10).status_code == 403
+
+
+def test_a_ticket_shows_the_conversation_s_pseudonym_and_its_viewing_is_audited(web: tuple[str, str]) -> None:
+    base = web[0]
+    client = staff_login(base)
+    queue = client.get(f"{base}/staff", timeout=10)
+    assert 'href="/staff/tickets/1"' in queue.text and "conv-9" not in queue.text
+    page = client.get(f"{base}/staff/tickets/1", timeout=10)
+    # The raw id is what the browser's cookie maps to: whoever reads it could speak in that conversation.
+    assert page.ok and "conv-9" not in page.text and f"会话：{pseudonym('conv-9')}" in page.text
+    log = staff_login(base, "admin", "password-456").get(f"{base}/staff/audit", timeout=10)
+    row = next(r for r in log.text.split("<tr>") if "view_ticket" in r)
+    assert "kefu" in row and "P000001" in row and "&#39;ticket&#39;: 1" in row.replace("&#x27;", "&#39;")
 
 
 def test_tickets_are_claimed_and_closed_only_with_the_csrf_token(web: tuple[str, str]) -> None:

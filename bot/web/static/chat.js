@@ -1,4 +1,5 @@
-// The chat page: text only (never HTML), history kept in this browser so a reload continues.
+// The chat page: text only (never HTML). What was shown is kept for this tab's session only (sessionStorage), so
+// a reload continues but the next person at a shared PC does not see it; 退出 clears it and the server's identity.
 (function () {
   "use strict";
   var log = document.getElementById("log");
@@ -7,7 +8,11 @@
   var typing = document.getElementById("typing");
   var KEY = "qianjian-chat";
   // The conversation itself is the server's signed cookie; only what was shown is kept here.
-  var state = JSON.parse(localStorage.getItem(KEY) || "null") || { history: [] };
+  var state = JSON.parse(sessionStorage.getItem(KEY) || "null") || { history: [], identity: null };
+  localStorage.removeItem(KEY);  // what earlier versions kept without end
+  var who = document.getElementById("who");
+  var whoText = document.getElementById("who-text");
+  var logoutButton = document.getElementById("logout");
   var composing = false;
   // A host page that knows the user passes a signed token (widget.js puts it after #token=).
   var token = (location.hash.match(/token=([^&]+)/) || [])[1];
@@ -21,7 +26,13 @@
   }
   function save() {
     state.history.forEach(function (entry) { entry.text = masked(entry.text); });
-    localStorage.setItem(KEY, JSON.stringify(state));
+    sessionStorage.setItem(KEY, JSON.stringify(state));
+  }
+
+  function showIdentity() {
+    var identity = state.identity;
+    who.hidden = !identity;
+    whoText.textContent = identity ? "已核对：" + identity.name + "（" + identity.masked + "）" : "";
   }
 
   function showTime(at) {
@@ -90,6 +101,7 @@
       .then(function (r) { return r.json(); })
       .then(function (data) {
         if (data.error) { add({ who: "bot", text: data.error, at: Date.now() }); return; }
+        if ("identity" in data) { state.identity = data.identity; save(); showIdentity(); }
         (data.messages || []).forEach(function (m) {
           add({ who: "bot", text: m.text || "", buttons: m.buttons || [], at: Date.now() });
         });
@@ -97,6 +109,21 @@
       .catch(function () { add({ who: "bot", text: "网络异常，请稍后再试。", at: Date.now() }); })
       .finally(function () { typing.hidden = true; });
   }
+
+  logoutButton.addEventListener("click", function () {
+    fetch("/api/logout", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" })
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        sessionStorage.removeItem(KEY);
+        state = { history: [], identity: null };
+        token = "";  // the host page's token belonged to the conversation just ended
+        log.textContent = "";
+        lastShown = 0;
+        showIdentity();
+        (data.messages || []).forEach(function (m) { add({ who: "bot", text: m.text || "", at: Date.now() }); });
+      })
+      .catch(function () { add({ who: "bot", text: "网络异常，退出没有完成，请再试一次。", at: Date.now() }); });
+  });
 
   input.addEventListener("compositionstart", function () { composing = true; });
   input.addEventListener("compositionend", function () { composing = false; });
@@ -114,6 +141,7 @@
   });
 
   state.history.forEach(render);
+  showIdentity();
   if (!state.history.length) {
     add({ who: "bot", text: "您好！我是黔建问答助手。可以问我贵州二级建造师注册的规定，也可以验证身份后查询本人的到期日和学时。", at: Date.now() });
   }

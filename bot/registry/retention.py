@@ -1,0 +1,104 @@
+"""Retention: conversations, identification attempts, closed tickets and logins go once older than the period.
+
+`python -m bot purge-old` runs this (bot/cli.py). Each kind of row is named by its table and the column that says
+how old it is (RETAINED); a table that does not exist yet (a fresh database, a table a later migration adds) is
+skipped, so a new kind of row is one more line there.
+
+Rasa's tracker events (the `events` table of the tracker store's database, which may be another database than the
+registry's) are kept by conversation: a conversation whose newest event is older than the period goes whole. In a
+conversation still going on, old events go only when they come before its latest session start: Rasa reads a
+conversation from that event on, and the slots it carries over (who was identified) are set again after it, so the
+conversation goes on as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+
+from sqlalchemy import and_, column, delete, func, inspect, select, table
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql.elements import ColumnElement
+
+from bot.config import settings
+
+
+@dataclass(frozen=True)
+class Retained:
+    """Rows of `table` older than the period by `time_column` go; `only`: and only those with these values."""
+
+    table: str
+    time_column: str
+    only: tuple[tuple[str, str], ...] = ()
+
+
+RETAINED = (
+    Retained("verification_attempts", "at"),
+    Retained("handover_tickets", "closed_at", only=(("status", "closed"),)),  # an open ticket is still work
+    Retained("host_token_uses", "first_used_at"),
+    Retained("web_sessions", "expires_at"),
+)
+EVENTS_TABLE = "events"  # Rasa's SQLTrackerStore
+SESSION_STARTED = "session_started"  # rasa.shared.core.events.SessionStarted.type_name, without importing Rasa
+
+
+def conversations_url(environ: dict[str, str] | None = None) -> str:
+    """The tracker store's database, as bot.rasa_stores.tracker_store.tracker_store_url says: importing that module
+    loads Rasa and TensorFlow, ten seconds before a command could start."""
+    env = os.environ if environ is None else environ
+    return env.get("TRACKER_STORE_URL") or settings(dict(env)).database_url
+
+
+@dataclass(frozen=True)
+class Purged:
+    table: str
+    rows: int
+    present: bool = True  # False: the table does not exist in that database
+
+
+def _has_table(connection: Connection, name: str) -> bool:
+    return inspect(connection).has_table(name)
+
+
+def _purge_rows(connection: Connection, kept: Retained, cutoff: dt.datetime) -> Purged:
+    if not _has_table(connection, kept.table):
+        return Purged(kept.table, 0, present=False)
+    names = (kept.time_column, *(name for name, _ in kept.only))
+    rows = table(kept.table, *(column(name) for name in names))
+    conditions: list[ColumnElement[bool]] = [rows.c[kept.time_column] < cutoff]
+    conditions += [rows.c[name] == value for name, value in kept.only]
+    result = connection.execute(delete(rows).where(and_(*conditions)))
+    return Purged(kept.table, int(result.rowcount or 0))
+
+
+def purge_registry(engine: Engine, cutoff: dt.datetime, retained: tuple[Retained, ...] = RETAINED) -> list[Purged]:
+    """Delete, in one transaction, the registry's rows older than `cutoff` (naive UTC, as they are stored)."""
+    with engine.begin() as connection:
+        return [_purge_rows(connection, kept, cutoff) for kept in retained]
+
+
+def purge_conversations(engine: Engine, cutoff: dt.datetime) -> Purged:
+    """Delete, in one transaction, the tracker events older than `cutoff` (naive UTC) that no conversation needs."""
+    with engine.begin() as connection:
+        if not _has_table(connection, EVENTS_TABLE):
+            return Purged(EVENTS_TABLE, 0, present=False)
+        events = table(EVENTS_TABLE, column("sender_id"), column("type_name"), column("timestamp"))
+        # Rasa stores each event's time as seconds since the epoch.
+        oldest_kept = cutoff.replace(tzinfo=dt.timezone.utc).timestamp()
+        stale = (select(events.c.sender_id).group_by(events.c.sender_id)
+                 .having(func.max(events.c.timestamp) < oldest_kept))
+        whole = connection.execute(delete(events).where(events.c.sender_id.in_(stale.scalar_subquery())))
+        later = events.alias("later")
+        session_start = (select(func.max(later.c.timestamp))
+                         .where(later.c.sender_id == events.c.sender_id,
+                                later.c.type_name == SESSION_STARTED)
+                         .scalar_subquery())
+        earlier = connection.execute(delete(events).where(events.c.timestamp < oldest_kept,
+                                                          events.c.timestamp < session_start))
+        return Purged(EVENTS_TABLE, int(whole.rowcount or 0) + int(earlier.rowcount or 0))
+
+
+def purge_old(registry: Engine, conversations: Engine, cutoff: dt.datetime) -> list[Purged]:
+    """Everything older than `cutoff`: the tracker events first, then the registry's rows."""
+    return [purge_conversations(conversations, cutoff), *purge_registry(registry, cutoff)]
