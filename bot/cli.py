@@ -23,8 +23,9 @@ EXIT_USAGE = 2
 DEMO_COUNT = 200
 DEMO_SEED = 1
 RETENTION_DAYS = 180  # RETENTION_DAYS in the environment, or --days, overrides it
-PURGED_LABELS = {"events": "对话记录（事件）", "verification_attempts": "身份验证尝试", "handover_tickets": "已关闭的转人工工单",
-                 "host_token_uses": "宿主页面令牌使用记录", "web_sessions": "网页登录会话"}
+PURGED_LABELS = {"events": "对话记录（事件）", "verification_attempts": "身份验证尝试",
+                 "handover_tickets": "已关闭的转人工工单", "host_token_uses": "宿主页面令牌使用记录",
+                 "web_sessions": "网页登录会话"}
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):

@@ -25,6 +25,7 @@ import types
 from pathlib import Path
 from typing import Any
 
+from bot.kept_secrets import action_server_secret
 from bot.log_safety import install_log_safety
 
 # Prediction-graph components that never call TensorFlow (checked against rasa 3.6.21's sources).
@@ -141,6 +142,8 @@ def with_token_from_environment(arguments: list[str], environ: dict[str, str]) -
 
 def main(argv: list[str] | None = None) -> None:
     install_log_safety()
+    # endpoints.yml sends it to the action server; unset, both read the secret kept on this machine.
+    os.environ.setdefault("ACTION_SERVER_SECRET", action_server_secret())
     arguments = with_token_from_environment(sys.argv[1:] if argv is None else argv, dict(os.environ))
     model = model_argument(arguments)
     if model is not None and model.is_file() and not needs_tensorflow(model):

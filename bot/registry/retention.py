@@ -58,7 +58,7 @@ class Purged:
 
 
 def _has_table(connection: Connection, name: str) -> bool:
-    return inspect(connection).has_table(name)
+    return bool(inspect(connection).has_table(name))
 
 
 def _purge_rows(connection: Connection, kept: Retained, cutoff: dt.datetime) -> Purged:

@@ -25,6 +25,7 @@ def registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Databa
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("ASSISTANT_TODAY", TODAY)
     monkeypatch.setattr(actions.services, "_database", None)
+    monkeypatch.setattr(actions.services, "_limits", None)
     upgrade_to_head(url)
     database = Database(url)
     export = tmp_path / "people.jsonl"
@@ -51,7 +52,12 @@ def tracker(text: str, intent: str, slots: dict[str, Any] | None = None, entitie
 
 
 def texts(dispatcher: CollectingDispatcher) -> list[str]:
-    return [m.get("text") or m.get("response") or "" for m in dispatcher.messages]
+    """What the person reads: the chat page's 'who is identified' message has no text and is left out."""
+    return [m.get("text") or m.get("response") or "" for m in dispatcher.messages if not m.get("custom")]
+
+
+def identities(dispatcher: CollectingDispatcher) -> list[Any]:
+    return [m["custom"]["identity"] for m in dispatcher.messages if "identity" in (m.get("custom") or {})]
 
 
 def slots_set(events: list[dict[str, Any]]) -> dict[str, Any]:

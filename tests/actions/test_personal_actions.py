@@ -9,6 +9,8 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import func, select
 
+import actions.personal
+import actions.services
 from actions.drafts import ActionDraftSave, ActionDraftSummary, ActionMyDrafts, ActionStartDraft, ActionWithdrawDraft
 from actions.knowledge import ActionPersonalAnswer
 from actions.personal import (
@@ -23,6 +25,7 @@ from bot.identity import issue_access_code, sign_token
 from bot.registry.unit_of_work import Database
 from rules_engine.identity import make_id_number
 from tests.actions.conftest import slots_set, texts, tracker
+from tests.bot.records import person
 
 LAST6 = make_id_number("520102", dt.date(1980, 1, 1), "123")[-6:]
 
@@ -61,16 +64,26 @@ def test_a_wrong_pair_never_tells_whether_the_name_exists(registry: Database) ->
     assert "王建国" not in texts(wrong_digits)[0]
 
 
-def test_five_failures_lock_identification(registry: Database) -> None:
+def test_five_failures_lock_the_conversation_and_pause_the_name_everywhere(registry: Database,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     for _attempt in range(5):
         dispatcher, _ = run(ActionIdentify(), tracker("王建国 000000", "identify", sender="locked"))
     assert "锁定" in texts(dispatcher)[0]
     dispatcher, events = run(ActionIdentify(), tracker(f"王建国 {LAST6}", "identify", sender="locked"))
     assert "锁定" in texts(dispatcher)[0] and "person_id" not in slots_set(events)
-    _other, events = run(ActionIdentify(), tracker(f"王建国 {LAST6}", "identify", sender="another"))
+    # A fresh conversation does not start the count again: the name itself is paused, even for the right pair.
+    dispatcher, events = run(ActionIdentify(), tracker(f"王建国 {LAST6}", "identify", sender="another"))
+    assert "锁定" in texts(dispatcher)[0] and "person_id" not in slots_set(events)
+    # Another name is not held up by it.
+    other_last6 = person("P000002", name="李娜", birth="1961-09-01")["id_number"][-6:]
+    _other, events = run(ActionIdentify(), tracker(f"李娜 {other_last6}", "identify", sender="another"))
+    assert slots_set(events)["person_id"] == "P000002"
+    later = actions.services.now() + dt.timedelta(hours=2)
+    monkeypatch.setattr(actions.personal, "now", lambda: later)
+    _later, events = run(ActionIdentify(), tracker(f"王建国 {LAST6}", "identify", sender="third"))
     assert slots_set(events)["person_id"] == "P000001"
     with registry.unit_of_work() as uow:
-        assert uow.session.scalar(select(func.count()).select_from(VerificationAttempt.__table__)) == 7
+        assert uow.session.scalar(select(func.count()).select_from(VerificationAttempt.__table__)) == 9
 
 
 def test_a_signed_token_identifies_and_a_forged_one_does_not(registry: Database, monkeypatch: pytest.MonkeyPatch) -> None:

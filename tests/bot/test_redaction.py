@@ -8,7 +8,7 @@ import pytest
 
 from bot.identity_text import parse_employer_login, parse_identity
 from bot.keys import sealing
-from bot.redaction import may_hold_credentials, mask_id_numbers, redact_credentials
+from bot.redaction import mask_id_numbers, may_hold_credentials, redact_credentials
 from rules_engine.identity import make_id_number
 
 ID_NUMBER = make_id_number("520102", dt.date(1980, 1, 1), "123")

@@ -7,13 +7,14 @@ import datetime as dt
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
-from sqlalchemy import column, func, inspect, insert, select, table, text
+from sqlalchemy import column, func, insert, inspect, select, table, text
 from sqlalchemy.engine import Engine
 
 from bot.db.migrate import upgrade_to_head
@@ -130,12 +131,14 @@ def session(tracker: DialogueStateTracker, moment: dt.datetime, said: str, carri
 
 
 @pytest.fixture
-def conversations_engine(database_url: str) -> Engine:
+def conversations_engine(database_url: str) -> Iterator[Engine]:
     store = RegistryTrackerStore(domain=DOMAIN, host=database_url)
     engine: Engine = store.engine
+    yield engine
+    # The PostgreSQL database is the session's: the next test (and the schema check) expects no Rasa table in it.
     with engine.begin() as connection:
-        connection.execute(text("DELETE FROM events"))  # the PostgreSQL server is shared by the session
-    return engine
+        connection.execute(text("DROP TABLE IF EXISTS events"))
+    engine.dispose()
 
 
 def save(engine: Engine, tracker: DialogueStateTracker) -> None:

@@ -5,6 +5,7 @@ The tests that start a server need Debian's postgresql package (/usr/lib/postgre
 
 from __future__ import annotations
 
+import contextlib
 import grp
 import os
 import shutil
@@ -111,7 +112,7 @@ def test_no_command_the_cluster_starts_carries_the_password(tmp_path: Path, monk
     monkeypatch.setattr(bot.kept_secrets, "SECRETS_DIR", tmp_path / "var")
     monkeypatch.setenv("CLUSTER_HOME", str(tmp_path / "cluster"))
     monkeypatch.setattr(cluster_main, "initialise", lambda *_args: [])
-    shape = cluster_main.layout()
+    shape = cluster_layout.layout()
     env = cluster_main.cluster_environment(shape)
     services = [*cluster_main.infrastructure(shape), *cluster_main.application(shape, tmp_path / "model", env)]
     password = kept_secret(shape.password_file)
@@ -144,7 +145,7 @@ class Recorded:
             self.commands.append([str(part) for part in command])
             return real(command, *args, **kwargs)
 
-        monkeypatch.setattr(cluster_postgres.subprocess, "run", run)
+        monkeypatch.setattr(subprocess, "run", run)
 
 
 def connect(port: int, password: str | None = None, host: str = "127.0.0.1") -> Any:
@@ -182,10 +183,8 @@ class Server:
         top = psutil.Process(self.process.pid)
         lines = []
         for process in [top, *top.children(recursive=True)]:
-            try:
+            with contextlib.suppress(psutil.NoSuchProcess):  # a backend that has just ended
                 lines.append(" ".join(process.cmdline()))
-            except psutil.NoSuchProcess:  # a backend that has just ended
-                pass
         assert any("postgres" in line for line in lines)
         return lines
 

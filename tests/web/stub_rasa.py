@@ -14,6 +14,16 @@ REPLIES: list[dict[str, Any]] = [
 ]
 
 
+def replies_to(text: str) -> list[dict[str, Any]]:
+    """The canned replies; an identification and 退出 also carry the actions' 'who is identified' message."""
+    if text == "/switch_person":
+        return [{"text": "好的，已清除身份信息。"}, {"custom": {"identity": None}}]
+    if "王建国" in text:
+        return [{"text": "已确认身份：王建国（5201**********1235）。"},
+                {"custom": {"identity": {"name": "王建国", "masked": "5201**********1235"}}}]
+    return REPLIES
+
+
 class StubRasa:
     def __init__(self) -> None:
         self.received: list[dict[str, Any]] = []
@@ -22,8 +32,9 @@ class StubRasa:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
-                received.append(json.loads(self.rfile.read(length)))
-                body = json.dumps(REPLIES, ensure_ascii=False).encode("utf-8")
+                message = json.loads(self.rfile.read(length))
+                received.append(message)
+                body = json.dumps(replies_to(str(message.get("message", ""))), ensure_ascii=False).encode("utf-8")
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))

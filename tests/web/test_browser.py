@@ -135,9 +135,36 @@ def test_the_browser_keeps_no_whole_id_number(site: tuple[str, StubRasa], phone:
     page.fill("#input", "王建国 52010219800101123５")
     page.press("#input", "Enter")
     received_after(stub, before)
-    stored = page.evaluate("localStorage.getItem('qianjian-chat')")
+    page.wait_for_selector("#who:not([hidden])")
+    stored = page.evaluate("sessionStorage.getItem('qianjian-chat')")
     assert "5201**********123５" in stored
     assert "52010219800101123" not in stored
+    # Nothing outlives the tab: the next person at a shared PC opens a new one.
+    assert page.evaluate("localStorage.getItem('qianjian-chat')") is None
+
+
+def test_the_page_shows_who_is_identified_and_logout_forgets_them(site: tuple[str, StubRasa], phone: object) -> None:
+    base, stub = site
+    page = phone  # type: ignore[assignment]
+    page.goto(base + "/")
+    page.fill("#input", "王建国 011235")
+    page.press("#input", "Enter")
+    page.wait_for_selector("#who:not([hidden])")
+    assert "王建国" in page.inner_text("#who") and "5201**********1235" in page.inner_text("#who")
+    shoot(page, "chat-identified")
+    before_cookie = next(c["value"] for c in page.context.cookies() if c["name"] == "qj_chat")
+    sender = stub.received[-1]["sender"]
+    count = len(stub.received)
+    page.click("#logout")
+    page.wait_for_selector("#who", state="hidden")
+    forgot = received_after(stub, count)[-1]
+    # The server cleared the identity of the conversation this browser had, and gave it a new one.
+    assert forgot["message"] == "/switch_person" and forgot["sender"] == sender
+    assert next(c["value"] for c in page.context.cookies() if c["name"] == "qj_chat") != before_cookie
+    assert "王建国" not in page.inner_text("#log") and "已退出" in page.inner_text("#log")
+    assert "王建国" not in (page.evaluate("sessionStorage.getItem('qianjian-chat')") or "")
+    page.reload()
+    assert "王建国" not in page.inner_text("#log")
 
 
 def received_after(stub: StubRasa, count: int, timeout: float = 10.0) -> list[dict[str, object]]:
