@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from cryptography.fernet import InvalidToken
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -26,7 +25,7 @@ from bot.drafts import (
     texts,
     withdraw_draft,
 )
-from bot.keys import sealing
+from bot.keys import seal, unseal
 from bot.messages import say
 from rules_engine.calendar import chinese_date
 from rules_engine.record import Record
@@ -39,7 +38,7 @@ FORM_SLOTS = ("draft_specialties", "cancellation_reason", "employer_cooperates",
 
 def sealed_phone(phone: str | None) -> str | None:
     """The phone as the contact_phone slot keeps it: the tracker is stored, and read back on the turn that saves."""
-    return sealing().encrypt(phone.encode("utf-8")).decode("ascii") if phone else None
+    return seal(phone) if phone else None
 
 
 def unsealed_phone(value: Any) -> str | None:
@@ -47,10 +46,7 @@ def unsealed_phone(value: Any) -> str | None:
     or undecipherable one (another ASSISTANT_SECRET) does not."""
     if not value:
         return None
-    try:
-        return sealing().decrypt(str(value).encode("utf-8")).decode("utf-8")
-    except InvalidToken:
-        return phone_number(str(value))
+    return unseal(value) or phone_number(str(value))
 
 
 def _record(person_id: str) -> Record | None:

@@ -15,6 +15,7 @@ import psutil
 import requests
 
 from bench.system import ROOT, free_port, webhook_text
+from bot.cluster.layout import database_url_for
 
 INHERITED = ("DATABASE_URL", "REDIS_URL", "ACTION_ENDPOINT_URL", "RASA_URL", "TRACKER_STORE_URL")
 
@@ -82,7 +83,7 @@ def start_cluster(today: str) -> RunningCluster:
     for name in INHERITED:
         env.pop(name, None)
     cluster = RunningCluster(env, home, rasa_ports, f"http://127.0.0.1:{ports['CLUSTER_PORT']}",
-                             f"postgresql+psycopg2://assistant@127.0.0.1:{ports['POSTGRES_PORT']}/postgres",
+                             database_url_for(home, ports["POSTGRES_PORT"]),
                              f"http://127.0.0.1:{ports['RASA_BALANCER_PORT']}")
     started = cluster.command("bot.cluster", "start")
     if started.returncode != 0:

@@ -36,11 +36,16 @@ REFERENCE = re.compile(r"(?<![0-9A-Za-z])(?:(?:YX|ZX)-[0-9]{4}-[0-9]{6}|RG-[0-9]
 # A sealed slot value or a signed key (dots join a signed link's parts): URL-safe base64 far longer than anything a
 # person types, with letters in it.
 TOKEN = re.compile(r"(?<![A-Za-z0-9_=.-])(?=[A-Za-z0-9_=.-]*[A-Za-z])[A-Za-z0-9_=.-]{24,}")
+SIX_DIGITS = re.compile(r"[0-9]{6}")
 DASHES = {"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-"}
 # Characters NFKC turns into a digit that \d does not match: circled, superscript and subscript digits.
 _OTHER_DIGITS = "\u00b2\u00b3\u00b9\u2070\u2074-\u2079\u2080-\u2089\u2460-\u2468\u24ea"
-# The fewest digits a credential has: the last six may end in X; a credit code has at least six.
-_ENOUGH_DIGITS = re.compile(rf"[\d{_OTHER_DIGITS}](?:[^\d{_OTHER_DIGITS}]*[\d{_OTHER_DIGITS}]){{4}}")
+_DIGIT = rf"[\d{_OTHER_DIGITS}]"
+# Whatever NFKC turns into a space or a hyphen (no-break and other widths of space, the full-width hyphen).
+_SEPARATOR = "[ \u00a0\u2000-\u200a\u202f\u205f\u3000\uff0d" + "".join(DASHES) + "-]"
+# What every credential has: five digits in a row (the last six may end in X; an ID number has seventeen, a credit
+# code six), or eleven digits split by spaces or hyphens (a mobile number).
+_WORTH_A_LOOK = re.compile(rf"{_DIGIT}{{5}}|{_DIGIT}{{2}}(?:{_SEPARATOR}?{_DIGIT}){{9}}")
 
 Span = tuple[int, int, str]
 
@@ -52,24 +57,36 @@ def mask_id_numbers(text: str) -> str:
 
 def may_hold_credentials(text: str) -> bool:
     """Cheap pre-check: whether the text has the digits any credential needs (most texts have none)."""
-    return _ENOUGH_DIGITS.search(text) is not None
+    return _WORTH_A_LOOK.search(text) is not None
+
+
+class _ComparableCharacters(dict[int, str]):
+    """str.translate's table, filled as characters are first seen: identification's reading of each one."""
+
+    def __missing__(self, code: int) -> str:
+        character = chr(code)
+        digit = unicodedata.decimal(character, None)
+        if digit is not None:
+            found = str(digit)
+        else:
+            normal = unicodedata.normalize("NFKC", character)
+            found = DASHES.get(character, normal if len(normal) == 1 else character)
+        self[code] = found
+        return found
+
+
+_COMPARABLE = _ComparableCharacters()
 
 
 def _comparable(text: str) -> str:
     """One character for one, as identification reads them: any digit as 0-9, full-width letters and spaces as
     ASCII; the same length as the text, so a match's span is the original's."""
-    kept = []
-    for character in text:
-        digit = unicodedata.decimal(character, None)
-        if digit is not None:
-            kept.append(str(digit))
-            continue
-        normal = unicodedata.normalize("NFKC", character)
-        kept.append(DASHES.get(character, normal if len(normal) == 1 else character))
-    return "".join(kept)
+    return text if text.isascii() else text.translate(_COMPARABLE)
 
 
 def _access_codes(comparable: str, text: str) -> Iterator[Span]:
+    if not SIX_DIGITS.search(comparable):  # every credit code has six digits in a row
+        return
     code, access = parse_employer_login(text)
     if not code or not access:
         return

@@ -55,6 +55,8 @@ def tracker_store_url(environ: dict[str, str] | None = None) -> str:
 KEY_SLOTS = frozenset({"person_id", "employer_code"})
 # The host page's signed token identifies its holder for as long as it is valid: it is read on the turn it comes.
 DROPPED_METADATA = "token"
+# Rasa copies the metadata of a session's first message into this slot (rasa.core.processor), token and all.
+SESSION_METADATA_SLOT = "session_started_metadata"
 
 
 def redacted(value: Any) -> Any:
@@ -80,6 +82,8 @@ def stored_event(data: dict[str, Any]) -> dict[str, Any]:
         stored = {key: item if key == "value" else redacted(item) for key, item in data.items()}
     else:
         stored = redacted(data)
+    if stored.get("event") == "slot" and stored.get("name") == SESSION_METADATA_SLOT:
+        stored["value"] = _without_token(stored.get("value"))
     if "metadata" in stored:
         stored["metadata"] = _without_token(stored["metadata"])
     parse_data = stored.get("parse_data")

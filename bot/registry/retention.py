@@ -88,7 +88,7 @@ def purge_conversations(engine: Engine, cutoff: dt.datetime) -> Purged:
         oldest_kept = cutoff.replace(tzinfo=dt.timezone.utc).timestamp()
         stale = (select(events.c.sender_id).group_by(events.c.sender_id)
                  .having(func.max(events.c.timestamp) < oldest_kept))
-        whole = connection.execute(delete(events).where(events.c.sender_id.in_(stale.scalar_subquery())))
+        whole = connection.execute(delete(events).where(events.c.sender_id.in_(stale)))
         later = events.alias("later")
         session_start = (select(func.max(later.c.timestamp))
                          .where(later.c.sender_id == events.c.sender_id,

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from bot import redaction
 from bot.identity_text import parse_employer_login, parse_identity
 from bot.keys import sealing
-from bot.redaction import mask_id_numbers, may_hold_credentials, redact_credentials
+from bot.redaction import FULL_ID_NUMBER, mask_id_numbers, may_hold_credentials, redact_credentials
 from rules_engine.identity import make_id_number
 
 ID_NUMBER = make_id_number("520102", dt.date(1980, 1, 1), "123")
@@ -79,6 +82,9 @@ def test_without_both_halves_of_an_employer_login_nothing_is_masked(said: str) -
     ("手机13812345678，谢谢", "手机138****5678，谢谢"),
     ("电话 138 1234 5678", "电话 138****5678"),
     ("电话 138-1234-5678", "电话 138****5678"),
+    ("电话 138\u00a01234\u00a05678", "电话 138****5678"),
+    ("电话 １３８－１２３４－５６７８", "电话 138****5678"),
+    ("电话 138\u20141234\u20145678", "电话 138****5678"),
     ("１３８１２３４５６７８", "138****5678"),
     ("联系电话：19912345678", "联系电话：199****5678"),
     ("tel:15012345678 或 13900001111", "tel:150****5678 或 139****1111"),
@@ -153,5 +159,30 @@ def test_the_pre_check_lets_through_only_texts_with_enough_digits() -> None:
     assert not may_hold_credentials("我的证什么时候到期？")
     assert not may_hold_credentials("2025年")
     assert may_hold_credentials("12345X")
+    assert not may_hold_credentials("有效期至2026年2月28日，最晚2026年1月29日申请延续")
+    assert not may_hold_credentials("1 2 3 4 5")
     assert may_hold_credentials("①②③④⑤⑥")
-    assert may_hold_credentials("1 2 3 4 5")
+    assert may_hold_credentials("138 1234 5678")
+    assert may_hold_credentials("138\u00a01234\u00a05678")
+    assert may_hold_credentials("１３８－１２３４－５６７８")
+
+
+TYPED = st.text(alphabet=st.sampled_from(list("0123456789１２３①²Xx ｘ-－\u00a0\u3000\u2014ABab王，。")),
+                max_size=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TYPED)
+def test_the_pre_check_never_hides_a_credential(said: str) -> None:
+    if not may_hold_credentials(said):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(redaction, "may_hold_credentials", lambda _text: True)
+            assert redaction.redact_credentials(said) == said
+
+
+@settings(max_examples=300, deadline=None)
+@given(TYPED)
+def test_masking_keeps_the_text_around_and_is_settled_after_once(said: str) -> None:
+    once = redact_credentials(said)
+    assert redact_credentials(once) == once
+    assert not FULL_ID_NUMBER.search(once)

@@ -48,6 +48,7 @@ def said(words: str, intent: str, entities: list[dict[str, str]] | None = None) 
 def conversation(sender: str) -> DialogueStateTracker:
     tracker = DialogueStateTracker(sender, DOMAIN.slots)
     for event in (
+        SlotSet("session_started_metadata", {"token": HOST_TOKEN, "page": "/registry"}),  # as rasa.core.processor
         ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
         said(f"我叫王建国，身份证号后六位是{LAST6.lower()}", "identify",
              [{"entity": "id_last6", "value": LAST6.lower(), "start": 13, "end": 19}]),
@@ -129,8 +130,10 @@ def test_an_event_without_digits_is_stored_as_it_is() -> None:
         assert json.dumps(stored_event(data)) == json.dumps(data)
 
 
-def test_the_token_is_dropped_from_the_parse_data_too() -> None:
+def test_the_token_is_dropped_from_the_parse_data_and_the_session_metadata_too() -> None:
     data = said("你好", "identify").as_dict()
     stored = stored_event(data)
     assert "token" not in stored["metadata"] and "token" not in stored["parse_data"]["metadata"]
     assert data["metadata"]["token"] == HOST_TOKEN  # a copy was changed, not the event
+    slot = SlotSet("session_started_metadata", {"token": HOST_TOKEN, "page": "/"}).as_dict()
+    assert stored_event(slot)["value"] == {"page": "/"}

@@ -144,6 +144,17 @@ def test_tickets_are_claimed_and_closed_only_with_the_csrf_token(web: tuple[str,
     assert "已关闭" in closed.text
 
 
+def test_logout_ends_the_session_on_the_server_so_a_copied_cookie_dies_too(web: tuple[str, str]) -> None:
+    base = web[0]
+    client = staff_login(base)
+    copied = client.cookies["qj_session"]
+    page = client.get(f"{base}/staff", timeout=10)
+    csrf = page.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    assert client.post(f"{base}/staff/logout", data={"csrf": csrf}, timeout=10).ok
+    stolen = requests.get(f"{base}/staff", cookies={"qj_session": copied}, allow_redirects=False, timeout=10)
+    assert stolen.status_code in (301, 302, 303, 307) and "客服工作台" not in stolen.text
+
+
 def test_staff_logins_are_rate_limited(web: tuple[str, str]) -> None:
     base = web[0]
     codes = [requests.post(f"{base}/staff/login", data={"username": "limited", "password": "x"}, timeout=10).status_code
