@@ -11,8 +11,7 @@ from sqlalchemy import insert
 
 from bot.db.models import HandoverTicket
 from bot.messages import say
-from bot.redaction import FULL_ID_NUMBER as FULL_ID_NUMBER
-from bot.redaction import mask_id_numbers as mask_id_numbers
+from bot.redaction import mask_id_numbers as mask_id_numbers  # where it used to live
 from bot.redaction import redact_credentials
 from bot.registry.unit_of_work import Database
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import tempfile
+from pathlib import Path
 
 from bot.config import PROJECT_ROOT
 
@@ -22,9 +25,22 @@ def environment_or_kept_secret(variable: str, file_name: str) -> str:
     if path.parent.stat().st_mode & 0o067:
         path.parent.chmod(0o700)
     if not path.exists():
-        path.write_text(secrets.token_hex(32), encoding="ascii")
-        path.chmod(0o600)
+        _create_once(path)
     return path.read_text(encoding="ascii").strip()
+
+
+def _create_once(path: Path) -> None:
+    """Written whole under another name, then linked into place: the servers start at once and each may get here,
+    and every one of them must end up reading the same, complete secret (a link fails if the name exists)."""
+    fd, draft = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_hex(32))
+        os.chmod(draft, 0o600)
+        with contextlib.suppress(FileExistsError):  # another process made it first: theirs is the secret
+            os.link(draft, path)
+    finally:
+        os.unlink(draft)
 
 
 def rasa_auth_token() -> str:
