@@ -14,7 +14,7 @@ from actions.services import assistant_today, attempt_limits, attempt_of, databa
 from bot.answers.employer import PAGE_SIZE, employer_list
 from bot.answers.numbers import days_ahead
 from bot.answers.personal import PERSONAL_ANSWERS, explanation, personal_answer, with_general_rule
-from bot.attempt_limits import Attempt
+from bot.attempt_limits import Attempt, AttemptLimits
 from bot.identity import (
     IDENTITY_PAYLOAD,
     Outcome,
@@ -124,7 +124,9 @@ class ActionIdentify(Action):
             dispatcher.utter_message(text=say("assistant", "identity_ask"))
             return []
         assert last6 is not None
-        result = await in_thread(self._verify, attempt_of("registrant", tracker), name, last6)
+        # Made here, on the event loop, not in a worker thread: threads importing its Redis client at once fail.
+        limits = attempt_limits()
+        result = await in_thread(self._verify, limits, attempt_of("registrant", tracker), name, last6)
         events: list[EventType] = [SlotSet("candidate_name", None), SlotSet("candidate_last6", None)]
         if result.outcome is Outcome.LOCKED:
             assert result.locked_until is not None
@@ -151,9 +153,9 @@ class ActionIdentify(Action):
         return events
 
     @staticmethod
-    def _verify(attempt: Attempt, name: str, last6: str) -> Any:
+    def _verify(limits: AttemptLimits, attempt: Attempt, name: str, last6: str) -> Any:
         with database().unit_of_work() as uow:
-            return verify_registrant(uow, attempt_limits(), attempt, name, last6, now())
+            return verify_registrant(uow, limits, attempt, name, last6, now())
 
 
 class ActionSwitchPerson(Action):
@@ -212,7 +214,7 @@ class ActionEmployerLogin(Action):
         if not code or not access:
             dispatcher.utter_message(text=say("assistant", "employer_ask"))
             return []
-        result = await in_thread(self._verify, attempt_of("employer", tracker), code, access)
+        result = await in_thread(self._verify, attempt_limits(), attempt_of("employer", tracker), code, access)
         if result.outcome is Outcome.LOCKED:
             dispatcher.utter_message(text=say("assistant", "identity_locked", until=_beijing(result.locked_until)))
             return []
@@ -224,9 +226,9 @@ class ActionEmployerLogin(Action):
         return [SlotSet("employer_code", result.credit_code), SlotSet("employer_name", result.name)]
 
     @staticmethod
-    def _verify(attempt: Attempt, code: str, access: str) -> Any:
+    def _verify(limits: AttemptLimits, attempt: Attempt, code: str, access: str) -> Any:
         with database().unit_of_work() as uow:
-            return verify_employer(uow, attempt_limits(), attempt, code, access, now())
+            return verify_employer(uow, limits, attempt, code, access, now())
 
 
 async def _show_page(dispatcher: CollectingDispatcher, code: str, kind: str, days: int, offset: int) -> None:

@@ -18,7 +18,7 @@ from bot.kept_secrets import rasa_auth_token, webhook_headers
 
 ROOT = Path(__file__).resolve().parents[1]
 STARTUP_SECONDS = 300
-CHILD_MARKERS = {"actions": "rasa_sdk", "rasa": " run --model", "web": "bot.web"}
+CHILD_MARKERS = {"actions": "bot.action_server", "rasa": " run --model", "web": "bot.web"}
 
 
 @dataclass

@@ -11,7 +11,7 @@ from sqlalchemy import insert
 
 from bot.db.models import HandoverTicket
 from bot.messages import say
-from bot.redaction import mask_id_numbers as mask_id_numbers  # where it used to live
+from bot.redaction import mask_id_numbers as mask_id_numbers  # re-exported: it was defined here
 from bot.redaction import redact_credentials
 from bot.registry.unit_of_work import Database
 

@@ -1,4 +1,4 @@
-"""Rasa's SQL tracker store on the registry's database, storing no full ID number.
+"""Rasa's SQL tracker store on the registry's database, storing no credential in clear.
 
 Rasa wraps every tracker store in a FailSafeTrackerStore that, when the database is gone, quietly answers from
 an empty in-memory conversation; the store therefore notes which conversations it failed, and the REST channel
@@ -12,10 +12,12 @@ a failed save or a restart all lead back to the database.
 
 What is written holds no credential in clear (bot.redaction): every string of an event has ID numbers, the last six
 ID characters, access codes and mobile numbers masked, and the host page's signed token is dropped from the
-metadata. A conversation still works when it is read back: the values the actions read on a later turn are either
-sealed by the actions themselves (candidate_last6, contact_phone: bot.keys.sealing(), left whole here), or registry
-keys set by the actions after a verification (KEY_SLOTS), stored as they are. The trackers kept in memory are the
-ones Rasa gave this store, unredacted: they never leave this process, and are dropped on a restart.
+metadata (and from the slot Rasa copies a session's first metadata into). A conversation still works when it is
+read back: the values the actions read on a later turn are either sealed by the actions themselves (candidate_last6,
+contact_phone: bot.keys.seal, left whole here), or registry keys set by the actions after a verification (KEY_SLOTS),
+stored as they are. Free text a form keeps (cancellation_reason) comes back with any credential in it masked.
+The trackers kept in memory are the ones Rasa gave this store, unredacted: they never leave this process, and are
+dropped on a restart.
 """
 
 from __future__ import annotations

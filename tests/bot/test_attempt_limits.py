@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from bot.attempt_limits import Attempt, AttemptLimits, subject_key
 from bot.config import AttemptLimitSettings, attempt_limit_settings
 from bot.db.models import VerificationAttempt
 from bot.registry.unit_of_work import Database
+from tests.ports import free_port
 
 NOW = dt.datetime(2025, 12, 1, 9, 0)
 SETTINGS = dataclasses.replace(AttemptLimitSettings(), free_failures_per_subject=3, first_pause_seconds=60,
@@ -81,3 +89,32 @@ def test_the_limits_come_from_the_environment() -> None:
     assert found.free_failures_per_subject == 2 and found.failures_per_client == "3/minute"
     assert found.storage_url == "redis://cache:6379/1"
     assert attempt_limit_settings({}).storage_url == "memory://"
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed (.ci/run installs it)")
+    port = free_port()
+    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(tmp_path)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(50):
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def test_replicas_sharing_redis_share_the_allowance_of_an_address(database: Database, redis_url: str) -> None:
+    one, two = (AttemptLimits(dataclasses.replace(SETTINGS, storage_url=redis_url)) for _ in range(2))
+    address = Attempt.of("registrant", "c", "10.0.0.1")
+    for index in range(5):
+        fail(one if index % 2 else two, database, address, f"名字{index}", NOW)
+    assert paused(one, database, address, "别的名字", NOW) is not None
+    assert paused(two, database, address, "别的名字", NOW) is not None

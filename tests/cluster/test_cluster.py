@@ -7,8 +7,10 @@ replica killed mid-conversation loses nothing; 50 conversations at once each kee
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import re
 import shutil
+import urllib.parse
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -96,3 +98,29 @@ def test_fifty_concurrent_conversations_lose_no_draft(cluster: RunningCluster) -
         engine.dispose()
     assert sorted(r[0] for r in stored) == sorted(references)
     assert len({r[1] for r in stored}) == CONCURRENT
+
+
+def _login_from(address: str, public_url: str, username: str, forwarded_for: str) -> int:
+    """A staff login posted from a chosen loopback address (Linux answers on all of 127.0.0.0/8)."""
+    parts = urllib.parse.urlsplit(public_url)
+    connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30,
+                                            source_address=(address, 0))
+    try:
+        body = urllib.parse.urlencode({"username": username, "password": "wrong-password"})
+        connection.request("POST", "/staff/login", body=body, headers={
+            "Content-Type": "application/x-www-form-urlencoded", "X-Forwarded-For": forwarded_for})
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def test_behind_nginx_the_limits_see_the_real_client_and_not_its_forwarded_for(cluster: RunningCluster) -> None:
+    # The public site has no Rasa webhook: only the web server calls it, on loopback, with its secret.
+    webhook = requests.post(f"{cluster.public_url}/webhooks/rest/webhook", timeout=30,
+                            json={"sender": "outsider", "message": "你好"})
+    assert webhook.status_code == 404
+    statuses = [_login_from("127.0.0.3", cluster.public_url, f"sprayer{index}", f"198.51.100.{index}")
+                for index in range(24)]
+    assert statuses[0] == 401 and statuses[-1] == 429  # a new X-Forwarded-For each time bought nothing
+    # Another client behind the same nginx is not held up by it: the web server reads the address nginx saw.
+    assert _login_from("127.0.0.4", cluster.public_url, "someone", "127.0.0.3") == 401
