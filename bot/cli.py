@@ -23,11 +23,6 @@ EXIT_USAGE = 2
 DEMO_COUNT = 200
 DEMO_SEED = 1
 RETENTION_DAYS = 180  # RETENTION_DAYS in the environment, or --days, overrides it
-PURGED_LABELS = {"events": "对话记录（事件）", "verification_attempts": "身份验证尝试",
-                 "handover_tickets": "已关闭的转人工工单", "host_token_uses": "宿主页面令牌使用记录",
-                 "web_sessions": "网页登录会话"}
-
-
 class ChineseArgumentParser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -251,16 +246,17 @@ def cmd_purge_old(args: argparse.Namespace) -> int:
 
     from sqlalchemy.engine import Engine
 
+    from bot.config import tracker_store_url
     from bot.db.engine import make_engine
-    from bot.registry.retention import conversations_url, purge_old
+    from bot.registry.retention import purge_old
 
     if args.days <= 0:
-        print("参数错误：--days 应为正整数", file=sys.stderr)
+        print(say("registry", "purge_bad_days"), file=sys.stderr)
         return EXIT_USAGE
     # Stored times are real UTC times (ASSISTANT_TODAY only moves the rules' today), so the age is counted from now.
     cutoff = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(days=args.days)
     database = _database()
-    url = conversations_url()
+    url = tracker_store_url()
     conversations: Engine = database.engine if url == database.url else make_engine(url)
     try:
         purged = purge_old(database.engine, conversations, cutoff)
@@ -268,10 +264,11 @@ def cmd_purge_old(args: argparse.Namespace) -> int:
         if conversations is not database.engine:
             conversations.dispose()
         database.dispose()
-    print(f"已删除保存超过{args.days}天的数据（{cutoff:%Y-%m-%d %H:%M} UTC 之前）：")
+    print(say("registry", "purge_header", days=args.days, cutoff=f"{cutoff:%Y-%m-%d %H:%M}"))
     for result in purged:
-        label = f"{PURGED_LABELS.get(result.table, result.table)}（{result.table}）"
-        print(f"  {label}：删除{result.rows}行" if result.present else f"  {label}：表不存在，跳过")
+        label = say("registry", f"purge_table_{result.table}")
+        print(say("registry", "purge_deleted" if result.present else "purge_absent", label=label, table=result.table,
+                  rows=result.rows))
     return 0
 
 

@@ -25,6 +25,12 @@ def settings(environ: dict[str, str] | None = None) -> Settings:
     return Settings(url, dt.date.fromisoformat(override) if override else None)
 
 
+def tracker_store_url(environ: dict[str, str] | None = None) -> str:
+    """Where Rasa keeps conversations: TRACKER_STORE_URL, else the registry's database."""
+    env = dict(os.environ) if environ is None else environ
+    return env.get("TRACKER_STORE_URL") or settings(env).database_url
+
+
 def today(environ: dict[str, str] | None = None) -> dt.date:
     """The date the whole system treats as today: ASSISTANT_TODAY, or today in China Standard Time."""
     override = settings(environ).today_override

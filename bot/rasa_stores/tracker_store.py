@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,15 +41,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 from bot import rasa_runtime
-from bot.config import settings
+from bot.config import tracker_store_url
 from bot.db.engine import make_engine
 from bot.redaction import may_hold_credentials, redact_credentials
-
-
-def tracker_store_url(environ: dict[str, str] | None = None) -> str:
-    env = os.environ if environ is None else environ
-    return env.get("TRACKER_STORE_URL") or settings(dict(env)).database_url
-
 
 # Registry keys the actions look up again on later turns, set only after a verification, never a user's own words;
 # an older credit code can be eighteen digits, like an ID number, and masked it would log the employer out.

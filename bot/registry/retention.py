@@ -14,14 +14,11 @@ conversation goes on as it was.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 
 from sqlalchemy import and_, column, delete, func, inspect, select, table
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
-
-from bot.config import settings
 
 
 @dataclass(frozen=True)
@@ -41,13 +38,6 @@ RETAINED = (
 )
 EVENTS_TABLE = "events"  # Rasa's SQLTrackerStore
 SESSION_STARTED = "session_started"  # rasa.shared.core.events.SessionStarted.type_name, without importing Rasa
-
-
-def conversations_url(environ: dict[str, str] | None = None) -> str:
-    """The tracker store's database, as bot.rasa_stores.tracker_store.tracker_store_url says: importing that module
-    loads Rasa and TensorFlow, ten seconds before a command could start."""
-    env = os.environ if environ is None else environ
-    return env.get("TRACKER_STORE_URL") or settings(dict(env)).database_url
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from sqlalchemy.engine import Engine
 
 from bot.db.migrate import upgrade_to_head
 from bot.db.models import HandoverTicket, VerificationAttempt
-from bot.rasa_stores.tracker_store import RegistryTrackerStore, tracker_store_url
-from bot.registry.retention import Retained, conversations_url, purge_conversations, purge_old, purge_registry
+from bot.rasa_stores.tracker_store import RegistryTrackerStore
+from bot.registry.retention import Retained, purge_conversations, purge_old, purge_registry
 from bot.registry.unit_of_work import Database
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -191,12 +191,6 @@ def test_a_conversation_without_a_session_start_loses_nothing_while_it_goes_on(c
     save(conversations_engine, tracker)
     assert purge_conversations(conversations_engine, CUTOFF).rows == 0
     assert senders(conversations_engine) == {"no-session": 2}
-
-
-def test_the_conversations_database_is_the_tracker_stores() -> None:
-    for environ in ({}, {"DATABASE_URL": "sqlite:///a.db"},
-                    {"DATABASE_URL": "sqlite:///a.db", "TRACKER_STORE_URL": "postgresql://x/y"}):
-        assert conversations_url(environ) == tracker_store_url(environ)
 
 
 # --- the command ----------------------------------------------------------------------------------------
