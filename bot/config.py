@@ -85,7 +85,9 @@ class AttemptLimitSettings:
     first_pause_seconds: int = 60               # IDENTITY_FIRST_PAUSE_SECONDS, doubled with each further failure
     longest_pause_seconds: int = 24 * 3600
     subject_window_seconds: int = 24 * 3600
-    failures_per_client: str = "20/hour"        # IDENTITY_FAILURES_PER_CLIENT (the `limits` notation)
+    # IDENTITY_FAILURES_PER_CLIENT (the `limits` notation): generous, since a service hall puts many people behind
+    # one address; the per-name pause is what stops guessing one person.
+    failures_per_client: str = "60/hour"
     failures_overall: str = "500/10minutes"     # IDENTITY_FAILURES_OVERALL
     storage_url: str = "memory://"              # RATE_LIMIT_STORAGE_URL, else REDIS_URL, else this process's memory
     failures_per_conversation: int = 5          # IDENTITY_MAX_FAILURES, then the conversation is locked
