@@ -7,6 +7,7 @@ was; a killed action server costs the user one short apology, not silence.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import time
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 import psutil
 import pytest
 import requests
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from bench.system import Supervised, supervised
 from bot.db.models import Draft
@@ -34,7 +35,8 @@ APOLOGY_WITHIN_SECONDS = 10
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     work = tmp_path_factory.mktemp("faults")
     url = f"sqlite:///{work / 'faults.db'}"
-    registry_with(url, work, person("P000001"), person("P000002", name="李娜", birth="1975-02-28")).dispose()
+    registry_with(url, work, person("P000001"), person("P000002", name="李娜", birth="1975-02-28"),
+                  person("P000003", name="张伟", birth="1985-05-05")).dispose()
     return url
 
 
@@ -125,3 +127,38 @@ def test_rasa_api_needs_the_token_and_servers_listen_on_loopback_only(system: Su
     for name in ("actions", "rasa", "web"):
         listening = [c.laddr.ip for c in system.child(name).net_connections(kind="inet") if c.status == "LISTEN"]
         assert listening and set(listening) == {"127.0.0.1"}, (name, listening)
+
+
+def stored(database_url: str, person_id: str) -> tuple[str, list[str]]:
+    """The conversations' events as written, and the phone in the person's drafts."""
+    database = Database(database_url)
+    try:
+        with database.engine.connect() as connection:
+            events = "\n".join(json.dumps(json.loads(row[0]), ensure_ascii=False)
+                               for row in connection.execute(text("SELECT data FROM events")))
+            drafts = Draft.__table__
+            phones = [json.loads(content).get("phone") for content in connection.execute(
+                select(drafts.c.content).where(drafts.c.person_id == person_id)).scalars()]
+    finally:
+        database.dispose()
+    return events, phones
+
+
+def test_the_last_six_and_the_phone_survive_restarts_and_are_never_stored_in_clear(system: Supervised,
+                                                                                    database_url: str) -> None:
+    """Read back from SQL after Rasa restarts, a conversation still works although nothing reusable is stored in
+    clear: the last six typed before the name, and the phone between the summary and the confirmation, are sealed."""
+    sender, last6, phone = "sealed-phone", make_id_number("520102", dt.date(1985, 5, 5), "123")[-6:], "13900000000"
+    assert "姓名" in system.say(sender, f"身份证后六位是{last6}")  # kept sealed until the name comes
+    system.kill_child("rasa")
+    system.wait_ready()
+    assert "已确认身份" in system.say(sender, "张伟")
+    assert "联系电话" in system.say(sender, "我要办延续注册")
+    assert phone in system.say(sender, phone)  # the summary shows it
+    system.kill_child("rasa")
+    system.wait_ready()
+    assert "编号 YX-2025-" in system.say(sender, "/affirm")
+    events, phones = stored(database_url, "P000003")
+    assert phones == [phone]
+    assert phone not in events and "139****0000" in events
+    assert last6 not in events

@@ -67,8 +67,7 @@ def test_chat_looks_like_wechat_and_keeps_its_history(site: tuple[str, StubRasa]
     base, stub = site
     page = phone  # type: ignore[assignment]
     page.goto(base + "/")
-    page.fill("#input", "二建延续什么时候申请")
-    page.press("#input", "Enter")
+    type_and_send(page, "二建延续什么时候申请")
     page.wait_for_selector(".row.bot >> text=依据：黔建建通〔2023〕55号 第五条（一）2")
     user_bubble = page.locator(".row.user .bubble").last
     assert user_bubble.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(149, 236, 105)"
@@ -121,8 +120,7 @@ def test_replies_are_shown_as_text_never_as_html(site: tuple[str, StubRasa], pho
     base, _ = site
     page = phone  # type: ignore[assignment]
     page.goto(base + "/")
-    page.fill("#input", "<img src=x onerror=alert(1)>")
-    page.press("#input", "Enter")
+    type_and_send(page, "<img src=x onerror=alert(1)>")
     page.wait_for_selector(".row.user >> text=<img src=x onerror=alert(1)>")
     assert page.locator(".bubble img").count() == 0
 
@@ -132,8 +130,7 @@ def test_the_browser_keeps_no_whole_id_number(site: tuple[str, StubRasa], phone:
     page = phone  # type: ignore[assignment]
     page.goto(base + "/")
     before = len(stub.received)
-    page.fill("#input", "王建国 52010219800101123５")
-    page.press("#input", "Enter")
+    type_and_send(page, "王建国 52010219800101123５")
     received_after(stub, before)
     page.wait_for_selector("#who:not([hidden])")
     stored = page.evaluate("sessionStorage.getItem('qianjian-chat')")
@@ -147,8 +144,7 @@ def test_the_page_shows_who_is_identified_and_logout_forgets_them(site: tuple[st
     base, stub = site
     page = phone  # type: ignore[assignment]
     page.goto(base + "/")
-    page.fill("#input", "王建国 011235")
-    page.press("#input", "Enter")
+    type_and_send(page, "王建国 011235")
     page.wait_for_selector("#who:not([hidden])")
     assert "王建国" in page.inner_text("#who") and "5201**********1235" in page.inner_text("#who")
     shoot(page, "chat-identified")
@@ -165,6 +161,11 @@ def test_the_page_shows_who_is_identified_and_logout_forgets_them(site: tuple[st
     assert "王建国" not in (page.evaluate("sessionStorage.getItem('qianjian-chat')") or "")
     page.reload()
     assert "王建国" not in page.inner_text("#log")
+
+
+def type_and_send(page: object, text: str) -> None:
+    page.fill("#input", text)  # type: ignore[attr-defined]
+    page.press("#input", "Enter")  # type: ignore[attr-defined]
 
 
 def received_after(stub: StubRasa, count: int, timeout: float = 10.0) -> list[dict[str, object]]:
