@@ -21,8 +21,10 @@ import time
 from pathlib import Path
 
 from bot.demo_data import demo_records
-from rules_engine.record import Record, parse_record
-from rules_engine.report import report_to_dict, status_report
+from rules_engine.record import Record
+from rules_engine.record_format import parse_record
+from rules_engine.report import status_report
+from rules_engine.report_json import report_to_dict
 
 AS_OF = dt.date(2026, 11, 25)
 

@@ -24,7 +24,7 @@ from bot.demo_data import demo_records
 from bot.registry.importer import import_file
 from bot.registry.roster import employer_roster
 from bot.registry.unit_of_work import Database
-from rules_engine.record import parse_record
+from rules_engine.record_format import parse_record
 from rules_engine.report import status_report
 
 ROOT = Path(__file__).resolve().parent.parent

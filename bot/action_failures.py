@@ -8,18 +8,17 @@ Installed by bot.rasa_runtime.
 
 from __future__ import annotations
 
-import os
 from functools import wraps
 from typing import Any
 
+from bot.config import settings
 from bot.messages import say
 
-DEFAULT_ACTION_TIMEOUT_SECONDS = 8.0
 _installed = False
 
 
 def action_timeout_seconds() -> float:
-    return float(os.environ.get("ACTION_TIMEOUT_SECONDS") or DEFAULT_ACTION_TIMEOUT_SECONDS)
+    return settings().action_timeout_seconds
 
 
 def apology_events() -> list[Any]:

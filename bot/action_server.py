@@ -13,19 +13,18 @@ from __future__ import annotations
 import argparse
 import hmac
 import logging
-import os
 
 from rasa_sdk.endpoint import create_app
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.config import settings
 from bot.kept_secrets import ACTION_SECRET_HEADER, action_server_secret
 from bot.log_safety import install_log_safety
 
 logger = logging.getLogger(__name__)
 OPEN_PATHS = frozenset({"/health"})
-DEFAULT_PORT = 5055
 
 
 def secured_app(secret: str) -> Sanic:
@@ -51,12 +50,12 @@ def secured_app(secret: str) -> Sanic:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bot.action_server")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("ACTION_PORT") or DEFAULT_PORT))
+    parser.add_argument("--port", type=int, default=settings().action_port)
     args = parser.parse_args(argv)
     install_log_safety()
     logging.basicConfig(level=logging.INFO)
     app = secured_app(action_server_secret())
-    app.run(os.environ.get("SANIC_HOST", "127.0.0.1"), args.port, workers=1, access_log=False)
+    app.run(settings().sanic_host, args.port, workers=1, access_log=False)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from typing import TextIO
 
 from sqlalchemy.exc import OperationalError
 
-from bot.config import positive_number, settings, today
+from bot.config import RETENTION_DAYS, settings, today
 from bot.db.migrate import upgrade_to_head
 from bot.messages import say
 from bot.registry.exporter import export
@@ -22,7 +22,6 @@ EXIT_PROBLEM = 1
 EXIT_USAGE = 2
 DEMO_COUNT = 200
 DEMO_SEED = 1
-RETENTION_DAYS = 180  # RETENTION_DAYS in the environment, or --days, overrides it
 class ChineseArgumentParser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -308,7 +307,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("demo-login", help="显示一位可用来试用的演示注册人").set_defaults(run=cmd_demo_login)
 
     purge = commands.add_parser("purge-old", help="删除超过保存期限的对话记录、验证尝试、已关闭工单和登录会话")
-    purge.add_argument("--days", type=int, default=positive_number("RETENTION_DAYS", RETENTION_DAYS),
+    purge.add_argument("--days", type=int, default=settings().retention_days,
                        help=f"保存期限（天），默认取环境变量 RETENTION_DAYS，未设置时为{RETENTION_DAYS}天")
     purge.set_defaults(run=cmd_purge_old)
 

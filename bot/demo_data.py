@@ -1,5 +1,5 @@
 """Fictitious registrant records for demos and tests, in the exchange format
-(../shared/registry/record-schema.md).
+(docs/registry/record-schema.md).
 
 `demo_records(count, seed, today)` is deterministic: the same arguments give the same records,
 because every choice comes from `random.Random(seed)` and every date is computed from `today`.
@@ -125,7 +125,7 @@ FLAG_PREFIX = "demo:"
 REGISTRANTS_PER_EMPLOYER = 20
 MIN_EMPLOYERS = 3
 BIG_EMPLOYER_SHARE = 0.35            # ≥ 30% of registrants with the big employer
-PERIOD_YEARS = parameters.number("registration_period_years").value
+PERIOD_YEARS = parameters.number("renewal_period_years").value
 LEAD_DAYS = parameters.number("renewal_lead_days").value
 AGE_CAP_YEARS = parameters.number("renewal_age_cap_years").value
 ELECTRONIC_FROM = parameters.day("electronic_certificate_start").value

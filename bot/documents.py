@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import io
-import os
 from functools import lru_cache
 from typing import Any
 
 from itsdangerous import BadData, URLSafeTimedSerializer
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from bot.config import PROJECT_ROOT, positive_number
+from bot.config import PROJECT_ROOT, settings
 from bot.drafts import WITHDRAWN, StoredDraft, texts
 from bot.keys import Purpose, derived_key
 from bot.messages import say
@@ -75,8 +74,7 @@ def draft_pdf(draft: StoredDraft) -> bytes:
 
 # A link is shown in chat and may be forwarded or left in a browser's history: it lasts a few days, names the
 # draft's state when it was made (a link made before the draft changed no longer opens it), and never opens a
-# withdrawn draft. DRAFT_LINK_DAYS in the environment changes how long.
-DRAFT_LINK_DAYS = 7
+# withdrawn draft. DRAFT_LINK_DAYS in the environment changes how long (bot/config.py).
 LINK_SALT = "draft-link"
 
 
@@ -92,7 +90,7 @@ def link_opens(draft: StoredDraft, key: str, environ: dict[str, str] | None = No
     """Whether `key` is a link to this draft, unexpired, made while the draft was as it is now, and not withdrawn."""
     if draft.status == WITHDRAWN or not key:
         return False
-    max_age = positive_number("DRAFT_LINK_DAYS", DRAFT_LINK_DAYS, environ) * 86400
+    max_age = settings(environ).draft_link_days * 86400
     try:
         signed = _link_serializer().loads(key, max_age=max_age)
     except BadData:
@@ -101,6 +99,6 @@ def link_opens(draft: StoredDraft, key: str, environ: dict[str, str] | None = No
 
 
 def draft_link(reference: str, status: str) -> str:
-    base = os.environ.get("PUBLIC_BASE_URL", f"http://localhost:{os.environ.get('WEB_PORT', '8000')}")
+    base = settings().public_address()
     return say("assistant", "draft_link", base=base.rstrip("/"), reference=reference,
                signature=link_key(reference, status))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from typing import Any
 
 from sqlalchemy import insert
 
+from bot.config import settings
 from bot.db.models import HandoverTicket
 from bot.messages import say
 from bot.redaction import mask_id_numbers as mask_id_numbers  # re-exported: it was defined here
@@ -28,5 +28,5 @@ def open_ticket(database: Database, conversation_id: str, person_id: str | None,
             transcript=json.dumps(cleaned, ensure_ascii=False), status="open", created_at=now))
         ticket_id = result.inserted_primary_key[0]
         uow.commit()
-    hours = os.environ.get("HELPDESK_HOURS") or say("assistant", "helpdesk_hours")
+    hours = settings().helpdesk_hours or say("assistant", "helpdesk_hours")
     return say("assistant", "handover_opened", ticket=f"RG-{ticket_id:06d}", hours=hours)

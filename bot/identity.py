@@ -9,7 +9,6 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import os
 import secrets
 import unicodedata
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.attempt_limits import Attempt, AttemptLimits
-from bot.config import AttemptLimitSettings
+from bot.config import AttemptLimitSettings, settings
 from bot.db.models import Employer, HostTokenUse, VerificationAttempt
 from bot.passwords import hash_secret, secret_matches
 from bot.registry.unit_of_work import UnitOfWork
@@ -141,8 +140,8 @@ def _unb64(text: str) -> bytes:
 
 
 def token_secret() -> bytes | None:
-    secret = os.environ.get("ASSISTANT_TOKEN_SECRET")
-    return secret.encode("utf-8") if secret else None
+    secret = settings().assistant_token_secret
+    return secret.get_secret_value().encode("utf-8") if secret else None
 
 
 def sign_token(person_id: str, expires: dt.datetime, secret: bytes) -> str:

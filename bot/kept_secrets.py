@@ -8,13 +8,13 @@ import secrets
 import tempfile
 from pathlib import Path
 
-from bot.config import PROJECT_ROOT
+from bot.config import PROJECT_ROOT, secret
 
 SECRETS_DIR = PROJECT_ROOT / "var"
 
 
 def environment_or_kept_secret(variable: str, file_name: str) -> str:
-    configured = os.environ.get(variable)
+    configured = secret(variable)
     if configured:
         return configured
     path = SECRETS_DIR / file_name

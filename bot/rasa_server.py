@@ -22,9 +22,11 @@ import os
 import sys
 import tarfile
 import types
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from bot.config import secret
 from bot.kept_secrets import action_server_secret
 from bot.log_safety import install_log_safety
 
@@ -131,10 +133,10 @@ def model_argument(argv: list[str]) -> Path | None:
     return None
 
 
-def with_token_from_environment(arguments: list[str], environ: dict[str, str]) -> list[str]:
+def with_token_from_environment(arguments: list[str], environ: Mapping[str, str] | None = None) -> list[str]:
     """`--auth-token` from RASA_AUTH_TOKEN, added inside this process: a token on the command line that starts it
     would be readable by every user of the machine (`ps`, /proc/PID/cmdline)."""
-    token = environ.get("RASA_AUTH_TOKEN")
+    token = secret("RASA_AUTH_TOKEN", environ)
     if not token or "--enable-api" not in arguments or any(a.startswith("--auth-token") for a in arguments):
         return arguments
     return [*arguments, "--auth-token", token]
@@ -143,8 +145,9 @@ def with_token_from_environment(arguments: list[str], environ: dict[str, str]) -
 def main(argv: list[str] | None = None) -> None:
     install_log_safety()
     # endpoints.yml sends it to the action server; unset, both read the secret kept on this machine.
+    # environ: Rasa substitutes ${ACTION_SERVER_SECRET} in endpoints.yml from its own environment, not our settings
     os.environ.setdefault("ACTION_SERVER_SECRET", action_server_secret())
-    arguments = with_token_from_environment(sys.argv[1:] if argv is None else argv, dict(os.environ))
+    arguments = with_token_from_environment(sys.argv[1:] if argv is None else argv)
     model = model_argument(arguments)
     if model is not None and model.is_file() and not needs_tensorflow(model):
         install_stand_in()

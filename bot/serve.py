@@ -29,17 +29,19 @@ PR_SET_PDEATHSIG = 1
 
 
 def ports() -> dict[str, str]:
-    return {"rasa": os.environ.get("RASA_PORT", "5005"), "actions": os.environ.get("ACTION_PORT", "5055"),
-            "web": os.environ.get("WEB_PORT", "8000")}
+    found = settings()
+    return {"rasa": str(found.rasa_port), "actions": str(found.action_port), "web": str(found.web_port)}
 
 
 def service_environment() -> dict[str, str]:
+    # environ: a copy of ours for the children (with what they need added), not a setting read
     env = dict(os.environ)
+    found = settings()
     port = ports()
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
-    env.setdefault("DATABASE_URL", settings().database_url)
-    env.setdefault("ACTION_ENDPOINT_URL", f"http://{LOOPBACK}:{port['actions']}/webhook")
-    env.setdefault("RASA_URL", f"http://{LOOPBACK}:{port['rasa']}")
+    env["DATABASE_URL"] = found.database_url
+    env["ACTION_ENDPOINT_URL"] = found.action_endpoint_url or f"http://{LOOPBACK}:{port['actions']}/webhook"
+    env["RASA_URL"] = found.rasa_url if found.given("rasa_url") else f"http://{LOOPBACK}:{port['rasa']}"
     env.setdefault("PYTHONPATH", str(PROJECT_ROOT))
     # Each internal secret goes only to the two sides of its call (docs/security.md): see services().
     for name in SECRETS_OF:

@@ -80,7 +80,7 @@ class Setting:
 
 
 def setting() -> Setting:
-    from rules_engine.record import parse_record
+    from rules_engine.record_format import parse_record
     from rules_engine.report import status_report
 
     today = today_for_eval()

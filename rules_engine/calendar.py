@@ -1,4 +1,4 @@
-"""How the notice's periods become dates (../shared/policy/date-conventions.md).
+"""How the notice's periods become dates (data/policy/date-conventions.md).
 
 Every function takes its dates as arguments; nothing here reads the clock.
 """

@@ -8,6 +8,7 @@ from enum import Enum
 
 from rules_engine.parameters import day
 from rules_engine.policy import cite, implements
+from rules_engine.record import Registration
 from rules_engine.trace import Decision, reason
 
 ELECTRONIC_FROM = cite(
@@ -19,6 +20,7 @@ EXPIRED_PAPER_RENEWS = cite("四（二）", "纸质证书有效期届满的办�
 UNEXPIRED_PAPER_EXCHANGES = cite(
     "四（二）", "纸质证书有效期未满的、遗失或污损更换的应于2023年12月31日前登录审批系统申请换发电子证书")
 PAPER_USABLE_UNTIL = cite("五（三）", "在有效期内且在2023年12月31日前继续正常使用")
+STICKERS_ON_PAPER = cite("四（一）", "不再发放纸质注册证书（以下简称纸质证书）或加贴增项（变更、延续）贴")
 
 
 class PaperAction(Enum):
@@ -53,6 +55,23 @@ def paper_certificates_void(as_of: dt.date) -> Decision[bool]:
     void_from = day("paper_certificate_void_from").value
     return Decision(as_of >= void_from, (reason("paper_void", as_of >= void_from, PAPER_VOID,
                                                  as_of=as_of, void_from=void_from),))
+
+
+@implements(PAPER_USABLE_UNTIL)
+def paper_certificate_validity_end(registrations: tuple[Registration, ...]) -> Decision[dt.date]:
+    """The 有效期 by which 五（三） measures a paper certificate.
+
+    One paper certificate carried every specialty, an added or renewed one on a sticker (四（一）),
+    so it runs until the latest end date of the registrations. A record without registrations
+    gives no period: the last day 五（三） lets a paper certificate be used stands in for it.
+    """
+    usable_until = day("paper_certificate_usable_until").value
+    latest = max((r.valid_until for r in registrations), default=None)
+    return Decision(usable_until if latest is None else latest, (
+        reason("latest_registration_end", latest is not None, STICKERS_ON_PAPER,
+               registrations=len(registrations), latest_valid_until=latest),
+        reason("last_day_of_use_without_registration", latest is None, PAPER_USABLE_UNTIL, usable_until=usable_until),
+    ))
 
 
 @implements(PAPER_VOID)

@@ -15,8 +15,9 @@ from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
 from rules_engine.messages import text
-from rules_engine.record import RecordError, message, parse_record
-from rules_engine.report import report_to_dict, status_report
+from rules_engine.record_format import RecordError, message, parse_record
+from rules_engine.report import status_report
+from rules_engine.report_json import report_to_dict
 
 EXIT_BAD_RECORD = 1
 EXIT_USAGE = 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from rules_engine.parameters import day
-from rules_engine.policy import cite, implements
+from rules_engine.policy import cite, implements, specification_only
 from rules_engine.trace import Decision, reason
 
 LOCAL_BUREAUS_EXPLAIN = cite("五（四）", "组织开展好对企业及注册人员的解答工作")
@@ -13,11 +13,15 @@ IN_FORCE = cite("六", "本通知自发布之日起施行")
 PREVAILS = cite("六", "此前规定与本通知不一致的，以本通知为准")
 
 
+@specification_only("A duty of the municipal bureaus, not a condition on any registrant: there is nothing to "
+                    "work out for anyone.", "local_bureaus")
 @implements(LOCAL_BUREAUS_EXPLAIN)
 def local_bureaus_answer_questions() -> Decision[bool]:
     return Decision(True, (reason("local_bureaus_explain", True, LOCAL_BUREAUS_EXPLAIN),))
 
 
+@specification_only("Every day the assistant answers about comes after the notice's date, so no answer turns "
+                    "on whether it is in force yet.", "effective_date")
 @implements(IN_FORCE)
 def notice_in_force(as_of: dt.date) -> Decision[bool]:
     """In force from publication (the notice is dated 2023-07-07); it prevails over earlier rules."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from rules_engine.calendar import period_end
 from rules_engine.parameters import Parameter, number
-from rules_engine.policy import cite, implements
+from rules_engine.policy import cite, implements, specification_only
 from rules_engine.record import Qualification, Registration
 from rules_engine.trace import Decision, reason
 
@@ -56,6 +56,8 @@ def addition_registration_limit(qualification: Qualification, as_of: dt.date) ->
     ))
 
 
+@specification_only("Nothing to work out: the original end date is the one the record already holds, and the "
+                    "report's addition finding says it stays.", "addition")
 @implements(ADDITION_KEEPS_END_DATE)
 def addition_keeps_original_end_date(original: Registration) -> Decision[dt.date]:
     """After a 增项 the original specialty's end date stays as it was."""

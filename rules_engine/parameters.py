@@ -27,12 +27,7 @@ def _all() -> dict[str, Parameter[int] | Parameter[dt.date]]:
         entries = yaml.safe_load(handle)["parameters"]
     found: dict[str, Parameter[int] | Parameter[dt.date]] = {}
     for name, entry in entries.items():
-        if "reference" in entry:
-            document, _, clause_id = entry["reference"].partition("》")
-            citation = cite(clause_id, entry["words"], document + "》")
-        else:
-            citation = cite(entry["clause"], entry["words"], NOTICE)
-        found[name] = Parameter(name, entry["value"], citation)
+        found[name] = Parameter(name, entry["value"], cite(entry["clause"], entry["words"], NOTICE))
     return found
 
 

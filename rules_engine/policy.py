@@ -2,6 +2,13 @@
 
 A citation is a clause id plus the words it rests on; `cite` refuses words that do not stand in
 the clause, so a wrong citation fails where it is written, not in front of a registrant.
+
+Every clause has its function (`implements`). Most are called by the status report or the
+answers; a few clauses are only ever stated, in fixed words, by a knowledge answer
+(data/answers/knowledge.yml). Their functions are kept as the executable reading of the clause,
+in the manner of a Catala specification, and say so with `specification_only`: the answers'
+words are checked against them (tests/rules_engine/test_specifications.py), and the day an
+answer starts calling one, the mark comes off.
 """
 
 from __future__ import annotations
@@ -104,6 +111,7 @@ def cite(clause_id: str, words: str, document: str = NOTICE) -> Citation:
 
 F = TypeVar("F", bound=Callable[..., Any])
 IMPLEMENTATIONS: list[Callable[..., Any]] = []
+SPECIFICATIONS: list[Callable[..., Any]] = []
 
 
 def implements(citation: Citation) -> Callable[[F], F]:
@@ -112,6 +120,30 @@ def implements(citation: Citation) -> Callable[[F], F]:
     def mark(function: F) -> F:
         function.citation = citation  # type: ignore[attr-defined]
         IMPLEMENTATIONS.append(function)
+        return function
+
+    return mark
+
+
+@dataclass(frozen=True)
+class Specification:
+    """Why a clause function has no caller, and which knowledge answers state its clause."""
+
+    why: str
+    stated_by: tuple[str, ...]
+
+
+def specification_only(why: str, *stated_by: str) -> Callable[[F], F]:
+    """Mark a clause function that neither the report nor any answer calls.
+
+    `stated_by` names the topics of data/answers/knowledge.yml that state the clause; each must
+    cite it. `why` says why no computation needs the function, so that wiring it later is a
+    decision, not an accident.
+    """
+
+    def mark(function: F) -> F:
+        function.specification = Specification(why, stated_by)  # type: ignore[attr-defined]
+        SPECIFICATIONS.append(function)
         return function
 
     return mark

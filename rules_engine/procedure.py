@@ -8,7 +8,7 @@ from enum import Enum
 
 from rules_engine.facts import Fact, fact
 from rules_engine.parameters import number
-from rules_engine.policy import cite, implements
+from rules_engine.policy import cite, implements, specification_only
 from rules_engine.record import Record
 from rules_engine.trace import Decision, reason
 
@@ -23,6 +23,8 @@ SIX_SITUATIONS = cite("二（二）1", "明确原则上不认定为“挂证”�
 SITUATIONS_LISTED = cite("六类情形", "达到法定退休年龄正式退休和依法提前退休的", "建办市函〔2019〕92号")
 
 
+@specification_only("The steps are the same for every application: nothing in a record changes them.",
+                    "application_steps")
 @implements(EMPLOYER_FILES)
 def application_steps() -> Decision[tuple[Fact, ...]]:
     """The order of an online application, from the employer's entry to the published decision."""
@@ -36,11 +38,13 @@ def application_steps() -> Decision[tuple[Fact, ...]]:
     ))
 
 
+@specification_only("The same for every application: nothing in a record changes it.", "documents_not_needed")
 @implements(NOT_SUBMITTED)
 def documents_no_longer_submitted() -> Decision[Fact]:
     return Decision(fact("documents_not_submitted"), (reason("not_submitted", True, NOT_SUBMITTED),))
 
 
+@specification_only("The same for every application: nothing in a record changes it.", "commitment")
 @implements(COMMITMENT)
 def truthfulness_commitment() -> Decision[Fact]:
     commitment = fact("truthfulness_commitment")

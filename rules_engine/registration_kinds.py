@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from rules_engine.facts import Fact, fact
-from rules_engine.policy import cite, implements
+from rules_engine.policy import cite, implements, specification_only
 from rules_engine.record import Employer
 from rules_engine.trace import Decision, reason
 from rules_engine.vocabulary import STATUS, vocabulary
@@ -52,6 +52,9 @@ class CancellationRoute:
     authority: Fact | None
 
 
+@specification_only("A record does not say whether a 第十七条 situation has arisen or the person has left the "
+                    "employer; a cancellation draft asks for the route (cancellation_route) instead.",
+                    "cancellation_grounds")
 @implements(CANCELLATION_GROUNDS)
 def cancellation_required(section_16_or_17_situation: bool, left_employer: bool) -> Decision[bool]:
     """A 第十七条 situation (which includes every 第十六条 one) or the end of employment calls for 注销注册."""
@@ -94,6 +97,7 @@ def reregistration_possible(stored_status: str, conditions_met_again: bool) -> D
     ))
 
 
+@specification_only("The same two applications for everyone: nothing in a record changes them.", "change_employer")
 @implements(EMPLOYER_CHANGE)
 def change_of_employer() -> Decision[tuple[str, str]]:
     """Changing employer is two applications: 注销注册, then 重新注册."""
@@ -109,6 +113,8 @@ class DetailChange(Enum):
     PERSONAL_DETAILS = "personal_details"
 
 
+@specification_only("Which detail changes is the asker's to say, not the record's; the answer gives both proofs.",
+                    "change_details")
 @implements(DETAILS_CHANGE)
 def details_change_proof(change: DetailChange) -> Decision[Fact]:
     """Both go through the approval system; each needs its own proof."""

@@ -1,4 +1,5 @@
-"""五（一）2 延续注册: when to apply, what is required, how long the new period runs."""
+"""五（一）2 延续注册: when to apply, what is required, how long the new period runs; and the two
+lapses of 《注册建造师管理规定》第十六条 the notice's periods lead to (period ended, over 65)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from functools import lru_cache
 from rules_engine.calendar import birthday_in_year, days_before, period_end
 from rules_engine.continuing_education import HoursStanding
 from rules_engine.parameters import number
-from rules_engine.policy import cite, implements
+from rules_engine.policy import cite, implements, specification_only
 from rules_engine.record import Registration
 from rules_engine.trace import Decision, reason
 from rules_engine.vocabulary import STATUS
@@ -86,6 +87,26 @@ def registration_status(registration: Registration, as_of: dt.date) -> Decision[
     ))
 
 
+@implements(LAPSES_OVER_65)
+def registration_lapses_over_age_limit(registered: bool, birth_date: dt.date, as_of: dt.date) -> Decision[bool]:
+    """年龄超过65周岁的: a registered person's certificate and seal lapse.
+
+    From the 65th birthday on: the day 五（一）2 ends a capped period and from which no renewal is
+    granted (under_65), so the report never offers a renewal to someone it says has lapsed.
+    `registered` is whether the record holds any registration, whatever its status.
+    """
+    birthday = sixty_fifth_birthday(birth_date)
+    reached = as_of >= birthday
+    return Decision(registered and reached, lambda: (
+        reason("has_registration", registered, LAPSES_OVER_65),
+        reason("sixty_fifth_birthday_reached", reached, LAPSES_OVER_65, as_of=as_of, sixty_fifth_birthday=birthday),
+    ))
+
+
+@specification_only(
+    "The status report decides eligibility through renewal_decisions, which runs this function's "
+    "body (_eligibility) on the status, apply-by date and 65th birthday it has already worked out; "
+    "this is the clause's reading on its own.", "renewal")
 @implements(HOURS_REQUIRED)
 def renewal_eligibility(registration: Registration, birth_date: dt.date, hours: HoursStanding,
                         as_of: dt.date) -> Decision[bool]:

@@ -27,6 +27,11 @@ class Reason:
     def fact_text(self) -> str:
         return ", ".join(f"{name}={value}" for name, value in self.fact_strings().items())
 
+    def as_dict(self) -> dict[str, object]:
+        """One entry of a trace, as the status report's JSON carries it."""
+        return {"check": self.check, "holds": self.holds, "facts": self.fact_strings(),
+                "clause": self.citation.clause, "document": self.citation.document}
+
 
 _set = object.__setattr__
 
@@ -90,11 +95,7 @@ class Decision(Generic[T]):
         return next((r for r in self.reasons if not r.holds), None)
 
     def trace(self) -> list[dict[str, object]]:
-        return [
-            {"check": r.check, "holds": r.holds, "facts": r.fact_strings(),
-             "clause": r.citation.clause, "document": r.citation.document}
-            for r in self.reasons
-        ]
+        return [r.as_dict() for r in self.reasons]
 
 
 def reason(check: str, holds: bool, citation: Citation, **facts: object) -> Reason:

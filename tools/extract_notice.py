@@ -1,7 +1,7 @@
 """Split the notice's extracted PDF text into clauses for data/policy/notice.yml.
 
 Run when the source text changes:
-    python tools/extract_notice.py ../shared/policy/qianjianjiantong-2023-55.txt > data/policy/notice.yml
+    python tools/extract_notice.py data/policy/qianjianjiantong-2023-55.txt > data/policy/notice.yml
 The PDF extraction wraps lines mid-sentence, puts spaces around numbers and repeats the
 portal address at a page break; none of that is the notice's wording, so it is removed.
 Paragraphs and stand-alone headings are kept as lines of their own.
@@ -98,7 +98,7 @@ def literal_blocks(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
 def main() -> None:
     yaml.SafeDumper.add_representer(str, literal_blocks)
     source = Path(sys.argv[1]).read_text(encoding="utf-8")
-    document = {"document": DOCUMENT, "source": "../shared/policy/qianjianjiantong-2023-55.txt",
+    document = {"document": DOCUMENT, "source": "data/policy/qianjianjiantong-2023-55.txt",
                 "clauses": split_clauses(body_lines(source))}
     yaml.safe_dump(document, sys.stdout, allow_unicode=True, sort_keys=False, width=1000)
 

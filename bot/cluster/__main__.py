@@ -16,7 +16,7 @@ import requests
 from bot.cluster.layout import LOOPBACK, Layout, layout, private_directory
 from bot.cluster.nginx import write_nginx_config
 from bot.cluster.postgres import initialise, server_command
-from bot.config import PROJECT_ROOT, cluster_sanic_workers
+from bot.config import PROJECT_ROOT, cluster_sanic_workers, settings
 from bot.serve import Service, action_command, rasa_command, secrets_for, service_environment, start, supervise
 
 STARTUP_SECONDS = 600
@@ -24,11 +24,12 @@ DEFAULT_MODEL = PROJECT_ROOT / "models" / "qianjian.tar.gz"
 
 
 def cluster_environment(shape: Layout) -> dict[str, str]:
+    # environ: set here so that this supervisor's own settings() and every child it starts agree
     os.environ.update({"DATABASE_URL": shape.database_url, "REDIS_URL": shape.redis_url,
                        "RASA_TELEMETRY_ENABLED": "false", "WEB_PORT": str(shape.web),
                        "ACTION_ENDPOINT_URL": f"http://{LOOPBACK}:{shape.action_balancer}/webhook",
                        "RASA_URL": f"http://{LOOPBACK}:{shape.rasa_balancer}",
-                       "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL") or shape.public_url})
+                       "PUBLIC_BASE_URL": settings().public_base_url or shape.public_url})
     return service_environment()
 
 
@@ -43,6 +44,7 @@ def infrastructure(shape: Layout) -> list[Service]:
     redis_home = shape.home / "redis"
     redis_home.mkdir(mode=0o700, exist_ok=True)
     # PostgreSQL, Redis and nginx never connect to the database: the URL with its password stays out of theirs.
+    # environ: a copy of ours for the children, not a setting read
     env = {name: value for name, value in os.environ.items() if name != "DATABASE_URL"}
     return [Service("postgres", server_command(pg_home, shape.postgres, prefix), env),
             Service("redis", [redis, "--port", str(shape.redis), "--bind", LOOPBACK, "--save", "",

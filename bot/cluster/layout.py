@@ -10,20 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from bot.config import PROJECT_ROOT
+from bot.config import settings
 from bot.kept_secrets import SECRETS_DIR
 
 LOOPBACK = "127.0.0.1"
 DATABASE_USER = "assistant"
 POSTGRES_GROUP = "postgres"
-
-
-def _port(name: str, default: int) -> int:
-    return int(os.environ.get(name) or default)
-
-
-def _ports(name: str, default: str) -> tuple[int, ...]:
-    return tuple(int(port) for port in (os.environ.get(name) or default).split(","))
 
 
 @dataclass(frozen=True)
@@ -44,7 +36,8 @@ class Layout:
 
     @property
     def database_url(self) -> str:
-        return os.environ.get("DATABASE_URL") or database_url_for(self.home, self.postgres)
+        found = settings()
+        return found.database_url if found.given("database_url") else database_url_for(self.home, self.postgres)
 
     @property
     def shown_database_url(self) -> str:
@@ -55,7 +48,7 @@ class Layout:
 
     @property
     def redis_url(self) -> str:
-        return os.environ.get("REDIS_URL") or f"redis://{LOOPBACK}:{self.redis}/1"
+        return settings().redis_url or f"redis://{LOOPBACK}:{self.redis}/1"
 
     @property
     def public_url(self) -> str:
@@ -71,11 +64,10 @@ class Layout:
 
 
 def layout() -> Layout:
-    return Layout(public=_port("CLUSTER_PORT", 8080), rasa_balancer=_port("RASA_BALANCER_PORT", 5000),
-                  action_balancer=_port("ACTION_BALANCER_PORT", 5050), rasa=_ports("RASA_PORTS", "5005,5006"),
-                  actions=_ports("ACTION_PORTS", "5055,5056"), web=_port("WEB_PORT", 8000),
-                  postgres=_port("POSTGRES_PORT", 55432), redis=_port("REDIS_PORT", 56379),
-                  home=Path(os.environ.get("CLUSTER_HOME") or PROJECT_ROOT / "var" / "cluster"))
+    found = settings()
+    return Layout(public=found.cluster_port, rasa_balancer=found.rasa_balancer_port,
+                  action_balancer=found.action_balancer_port, rasa=found.rasa_ports, actions=found.action_ports,
+                  web=found.web_port, postgres=found.postgres_port, redis=found.redis_port, home=found.cluster_home)
 
 
 def password_file_of(home: Path) -> Path:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 from urllib.parse import urlsplit
 
 from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
 
+from bot.config import settings
+
 
 def lock_store_from_environment(environ: dict[str, str] | None = None) -> LockStore:
-    url = (os.environ if environ is None else environ).get("REDIS_URL")
+    url = settings(environ).redis_url
     if not url:
         return InMemoryLockStore()
     parts = urlsplit(url)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from bot.registry.unit_of_work import Database
-from rules_engine.record import record_to_dict
+from rules_engine.record_format import record_to_dict
 
 EXPORT_CHUNK = 1000
 

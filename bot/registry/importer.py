@@ -17,7 +17,8 @@ from pathlib import Path
 from bot.db.models import CourseRecord, Employer, Person, Qualification, Registration
 from bot.messages import say
 from bot.registry.unit_of_work import Database
-from rules_engine.record import Record, RecordError, parse_record
+from rules_engine.record import Record
+from rules_engine.record_format import RecordError, parse_record
 
 BATCH_SIZE = 2000
 # Dates a registry record can plausibly hold. The schema takes any year from 1 to 9999, but the rules

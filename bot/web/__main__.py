@@ -1,8 +1,7 @@
-import os
-
+from bot.config import settings
 from bot.log_safety import install_log_safety
 from bot.web.app import create_app
 
 install_log_safety()
-create_app().run(host=os.environ.get("WEB_HOST", "127.0.0.1"), port=int(os.environ.get("WEB_PORT", "8000")),
-                 access_log=False)
+where = settings()
+create_app().run(host=where.web_host, port=where.web_port, access_log=False)

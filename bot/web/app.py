@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import urllib.parse
+from collections.abc import Mapping
 from typing import Any
 
 import aiohttp
@@ -36,7 +36,6 @@ from bot.web.employer_page import employer_blueprint
 from bot.web.security_headers import security_headers
 
 STATIC = PROJECT_ROOT / "bot" / "web" / "static"
-DEFAULT_WEB_PORT = "8000"
 
 
 def _origin(url: str) -> str:
@@ -44,21 +43,20 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}".lower() if parts.scheme and parts.netloc else ""
 
 
-def allowed_origins(environ: dict[str, str] | None = None) -> set[str]:
+def allowed_origins(environ: Mapping[str, str] | None = None) -> set[str]:
     """Origins other than the page's own that may call /api/chat.
 
     ASSISTANT_ALLOWED_ORIGINS (comma- or space-separated, e.g. https://jst.guizhou.gov.cn) when set;
     else the public address (PUBLIC_BASE_URL, default http://localhost:WEB_PORT, as draft links use)
     and the same port on 127.0.0.1. Never "*".
     """
-    env = os.environ if environ is None else environ
-    configured = env.get("ASSISTANT_ALLOWED_ORIGINS")
-    if configured:
-        return {o for o in map(_origin, configured.replace(",", " ").split()) if o}
-    port = env.get("WEB_PORT", DEFAULT_WEB_PORT)
-    found = {f"http://localhost:{port}", f"http://127.0.0.1:{port}"}
-    public = _origin(env.get("PUBLIC_BASE_URL", ""))
-    return found | {public} if public else found
+    found = settings(environ)
+    if found.allowed_origins:
+        return {o for o in map(_origin, found.allowed_origins.replace(",", " ").split()) if o}
+    port = found.web_port
+    local = {f"http://localhost:{port}", f"http://127.0.0.1:{port}"}
+    public = _origin(found.public_base_url or "")
+    return local | {public} if public else local
 
 
 def origin_allowed(request: Request, allowed: set[str]) -> bool:
@@ -75,7 +73,6 @@ def origin_allowed(request: Request, allowed: set[str]) -> bool:
     parts = urllib.parse.urlsplit(normal)
     # A proxy that forwards Host without the port (nginx's $host) still names the same site.
     return parts.netloc == host or (":" not in host.rsplit("]", 1)[-1] and parts.hostname == host)
-RASA_TIMEOUT_SECONDS = float(os.environ.get("RASA_TIMEOUT_SECONDS", "10"))
 FORGET_IDENTITY = "/switch_person"
 
 
@@ -120,7 +117,8 @@ def create_app() -> Sanic:
     def rasa_session() -> aiohttp.ClientSession:
         """One client session per worker, kept open: a new one per turn cost a connection set-up each time."""
         if "rasa_session" not in state:
-            state["rasa_session"] = kept_client_session(timeout=aiohttp.ClientTimeout(total=RASA_TIMEOUT_SECONDS))
+            state["rasa_session"] = kept_client_session(
+                timeout=aiohttp.ClientTimeout(total=settings().rasa_timeout_seconds))
         return state["rasa_session"]  # type: ignore[no-any-return]
 
     async def close_rasa_session(_app: Sanic, _loop: object) -> None:

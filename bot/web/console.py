@@ -22,7 +22,8 @@ from bot.web.pages import page
 from bot.web.sessions import csrf_valid, session, start_session
 from rules_engine.identity import mask_id_number
 from rules_engine.record import Record
-from rules_engine.report import report_to_dict, status_report
+from rules_engine.report import status_report
+from rules_engine.report_json import report_to_dict
 
 LAST6_LENGTH = 6
 TICKET_STATUSES = {"open": "待接手", "claimed": "处理中", "closed": "已关闭"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,8 @@ from bot.serve import rasa_command, secrets_for, services
 
 def _read_secret(directory: str, results: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
     kept_secrets.SECRETS_DIR = Path(directory)
-    results.put(kept_secrets.environment_or_kept_secret("QJ_UNSET_FOR_TEST", "shared"))
+    os.environ.pop("RASA_WEBHOOK_SECRET", None)  # this child's own environment: the kept file is what is tested
+    results.put(kept_secrets.environment_or_kept_secret("RASA_WEBHOOK_SECRET", "shared"))
 
 
 def test_processes_starting_together_all_get_the_same_whole_secret(tmp_path: Path) -> None:

@@ -14,8 +14,9 @@ from bot.registry.exporter import exported_lines
 from bot.registry.importer import ImportInterrupted, import_file
 from bot.registry.roster import employer_roster, expiring_within, short_of_hours
 from bot.registry.unit_of_work import Database
-from rules_engine.record import parse_record
-from rules_engine.report import report_to_dict, status_report
+from rules_engine.record_format import parse_record
+from rules_engine.report import status_report
+from rules_engine.report_json import report_to_dict
 from tests.bot.records import EMPLOYER, OTHER_EMPLOYER, lines, person
 
 AS_OF = dt.date(2025, 12, 1)

@@ -80,16 +80,16 @@ def test_the_password_file_is_0600_and_var_0700(tmp_path: Path, monkeypatch: pyt
 
 
 def test_kept_secrets_make_var_0700_and_narrow_a_wider_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("SOME_SECRET", raising=False)
+    monkeypatch.delenv("RASA_WEBHOOK_SECRET", raising=False)
     var = tmp_path / "var"
     monkeypatch.setattr(bot.kept_secrets, "SECRETS_DIR", var)
-    environment_or_kept_secret("SOME_SECRET", "some-secret")
+    environment_or_kept_secret("RASA_WEBHOOK_SECRET", "some-secret")
     assert mode(var) == 0o700 and mode(var / "some-secret") == 0o600
     var.chmod(0o755)
-    environment_or_kept_secret("SOME_SECRET", "some-secret")
+    environment_or_kept_secret("RASA_WEBHOOK_SECRET", "some-secret")
     assert mode(var) == 0o700
     var.chmod(0o710)  # what the cluster grants the postgres group as root: left as it is
-    environment_or_kept_secret("SOME_SECRET", "some-secret")
+    environment_or_kept_secret("RASA_WEBHOOK_SECRET", "some-secret")
     assert mode(var) == 0o710
 
 

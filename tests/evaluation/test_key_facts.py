@@ -23,7 +23,7 @@ from evaluation.key_facts import (
 from evaluation.replies import demo_registrant
 from rules_engine.parameters import all_parameters
 from rules_engine.policy import NOTICE, clause
-from rules_engine.record import parse_record
+from rules_engine.record_format import parse_record
 from rules_engine.report import status_report
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,8 +15,10 @@ from bot.answers.personal import PERSONAL_ANSWERS, personal_answer
 from bot.demo_data import demo_records
 from bot.registry.importer import EARLIEST_DATE, LATEST_DATE, MAX_COURSE_HOURS
 from rules_engine.identity import make_id_number
-from rules_engine.record import Record, RecordError, parse_record, record_to_dict
-from rules_engine.report import report_to_dict, status_report
+from rules_engine.record import Record
+from rules_engine.record_format import RecordError, parse_record, record_to_dict
+from rules_engine.report import status_report
+from rules_engine.report_json import report_to_dict
 from rules_engine.vocabulary import vocabulary
 
 WORDS = vocabulary()

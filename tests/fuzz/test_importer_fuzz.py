@@ -20,7 +20,7 @@ from bot.demo_data import demo_records
 from bot.registry.exporter import exported_lines
 from bot.registry.importer import import_file
 from bot.registry.unit_of_work import Database
-from rules_engine.record import parse_record
+from rules_engine.record_format import parse_record
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 DEMO = demo_records(24, seed=11, today=dt.date(2025, 12, 1))

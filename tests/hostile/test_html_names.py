@@ -19,7 +19,7 @@ from bot.documents import draft_html, draft_pdf, link_key
 from bot.drafts import DraftKind, DraftRequest, check_draft, draft_by_reference, draft_content, save_draft
 from bot.identity import issue_access_code
 from bot.staff import add_staff
-from rules_engine.record import parse_record
+from rules_engine.record_format import parse_record
 from tests.bot.records import EMPLOYER, person, registry_with
 from tests.web import stub_rasa
 from tests.web.server import web_server

@@ -23,7 +23,8 @@ import rules_engine.renewal
 import rules_engine.transition  # noqa: F401  (registers its clause functions)
 from rules_engine.facts import Fact
 from rules_engine.policy import IMPLEMENTATIONS
-from rules_engine.record import Employer, Registration, parse_record
+from rules_engine.record import Employer, Registration
+from rules_engine.record_format import parse_record
 from rules_engine.registration_kinds import DetailChange
 from tests.rules_engine.builders import full_record
 from tests.rules_engine.test_report_cases import assert_subset
@@ -40,6 +41,7 @@ def argument(name: str, value: Any) -> Any:
         "record": lambda v: parse_record(full_record(v)),
         "employer": lambda v: Employer(**v),
         "original": lambda v: Registration(**v),
+        "registrations": lambda v: tuple(Registration(**r) for r in v),
         "change": DetailChange,
     }
     return builders[name](value) if name in builders else value

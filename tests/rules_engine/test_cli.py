@@ -1,4 +1,4 @@
-"""python -m rules_engine report: the contract of ../shared/registry/status-report.md."""
+"""python -m rules_engine report: the contract of docs/registry/status-report.md."""
 
 from __future__ import annotations
 

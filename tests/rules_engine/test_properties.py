@@ -11,9 +11,10 @@ from rules_engine.calendar import birthday_in_year, period_end
 from rules_engine.continuing_education import continuing_education_requirement
 from rules_engine.identity import make_id_number
 from rules_engine.parameters import number
-from rules_engine.record import parse_record
+from rules_engine.record_format import parse_record
 from rules_engine.renewal import renewal_apply_by, renewal_new_valid_until, sixty_fifth_birthday
-from rules_engine.report import report_to_dict, status_report
+from rules_engine.report import status_report
+from rules_engine.report_json import report_to_dict
 from rules_engine.vocabulary import vocabulary
 
 DATES = st.dates(min_value=dt.date(1940, 1, 1), max_value=dt.date(2060, 12, 31))

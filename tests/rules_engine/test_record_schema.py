@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from rules_engine.identity import make_id_number, mask_id_number, validate_id_number
-from rules_engine.record import RecordError, parse_record, record_to_dict
+from rules_engine.record_format import RecordError, parse_record, record_to_dict
 from tests.rules_engine.builders import full_record, iso_dates
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "schema" / "record_errors.yml").read_text("utf-8"))

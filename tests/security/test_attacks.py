@@ -22,7 +22,7 @@ from bot.identity import sign_token
 from bot.kept_secrets import ACTION_SECRET_HEADER
 from bot.registry.unit_of_work import Database
 from rules_engine.identity import make_id_number
-from rules_engine.record import parse_record
+from rules_engine.record_format import parse_record
 from tests.bot.records import person, registry_with
 from tests.e2e.servers import MODEL
 

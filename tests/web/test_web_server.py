@@ -20,7 +20,7 @@ from bot.keys import pseudonym
 from bot.registry.importer import import_file
 from bot.registry.unit_of_work import Database
 from bot.staff import add_staff
-from rules_engine.record import parse_record
+from rules_engine.record_format import parse_record
 from tests.bot.records import EMPLOYER, OTHER_EMPLOYER, lines, person
 from tests.ports import free_port
 from tests.web.server import web_server

@@ -9,17 +9,20 @@ from bot.db.engine import make_engine
 from bot.db.models import Base
 
 config = context.config
-url = config.get_main_option("sqlalchemy.url") or settings().database_url
+
+
+def _url() -> str:
+    return config.get_main_option("sqlalchemy.url") or settings().database_url
 
 
 def run_offline() -> None:
-    context.configure(url=url, target_metadata=Base.metadata, literal_binds=True, render_as_batch=True)
+    context.configure(url=_url(), target_metadata=Base.metadata, literal_binds=True, render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()
 
 
 def run_online() -> None:
-    engine = make_engine(url)
+    engine = make_engine(_url())
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
         with context.begin_transaction():
