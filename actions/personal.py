@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, EventType, FollowupAction, SessionStarted, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.services import assistant_today, attempt_limits, attempt_of, database, in_thread, latest_text, now
@@ -170,19 +170,6 @@ class ActionSwitchPerson(Action):
                                                   "pending_intent",
                                                   "last_topic", "employer_code", "employer_name", "list_kind",
                                                   "list_days", "list_offset")]
-
-
-class ActionSessionStart(Action):
-    """Rasa's own session start (no slot carried over), and the chat page told when an identity has just ended."""
-
-    def name(self) -> str:
-        return "action_session_start"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[EventType]:
-        if tracker.get_slot("person_id") or tracker.get_slot("employer_code"):
-            identity_shown(dispatcher)
-        return [SessionStarted(), ActionExecuted("action_listen")]
 
 
 class ActionExplain(Action):
