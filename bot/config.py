@@ -206,14 +206,14 @@ def variables() -> dict[str, str]:
 def settings(environ: Mapping[str, str] | None = None) -> Settings:
     """The settings from `environ` alone when given, else from the process's environment, as it is now."""
     if environ is None:
-        return _settings_while(tuple(os.environ.items()))
+        return _settings_while(tuple(os.environ._data.items()))  # type: ignore[attr-defined]  # bytes: no decoding
     fields = variables()
     given: dict[str, Any] = {fields[name]: value for name, value in environ.items() if name in fields and value != ""}
     return _GivenEnvironment(**given)
 
 
 @lru_cache(maxsize=4)
-def _settings_while(environment: tuple[tuple[str, str], ...]) -> Settings:
+def _settings_while(environment: tuple[tuple[bytes, bytes], ...]) -> Settings:
     """Built again only when the environment changed (tests change it): building costs about 0.7 ms, and several
     reads happen on every turn."""
     return Settings()
