@@ -11,7 +11,7 @@ export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTION_PORT)/webhook
 .PHONY: install run serve train test lint typecheck check lock clean eval run-cluster stop-cluster
 RASA := $(VENV)/bin/rasa
 MODEL := models/qianjian.tar.gz
-TRAINING_FILES := config.yml domain.yml bot/nlu_classifier.py $(shell find data/nlu data/rules data/stories data/jieba data/spacy -type f 2>/dev/null)
+TRAINING_FILES := config.yml domain.yml bot/rasa/nlu_classifier.py $(shell find data/nlu data/rules data/stories data/jieba data/spacy -type f 2>/dev/null)
 
 install: $(STAMP)
 
@@ -34,14 +34,14 @@ run: install $(MODEL)
 	$(PY) -m bot seed
 	@echo "黔建问答助手 — 今日按 $(ASSISTANT_TODAY) 计算。"
 	@$(PY) -m bot demo-login
-	$(PY) -m bot.serve
+	$(PY) -m bot.ops.serve
 
 # The production shape on this machine (Debian's postgresql, redis-server, nginx): runs in the background.
 run-cluster: install $(MODEL)
-	$(PY) -m bot.cluster start
+	$(PY) -m bot.ops.cluster start
 
 stop-cluster: install
-	$(PY) -m bot.cluster stop
+	$(PY) -m bot.ops.cluster stop
 
 test: install $(MODEL)
 	$(RASA) data validate --fail-on-warnings
@@ -51,6 +51,7 @@ test: install $(MODEL)
 lint: install
 	$(PY) -m ruff check rules_engine bot tests tools bench actions evaluation
 	$(PY) -m mypy rules_engine bot actions evaluation bench
+	$(VENV)/bin/lint-imports
 
 check: lint test
 

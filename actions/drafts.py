@@ -12,9 +12,11 @@ from rasa_sdk.types import DomainDict
 
 from actions.personal import ask_identity, known_person
 from actions.services import assistant_today, database, in_thread, latest_text, now
-from bot.documents import draft_link
-from bot.draft_text import documents, draft_reference, phone_number, wants_all
-from bot.drafts import (
+from bot.parsing.draft_answers import documents, draft_reference, phone_number, wants_all
+from bot.replies.documents import draft_link
+from bot.replies.messages import say
+from bot.services.carried_values import seal, unseal
+from bot.services.drafts import (
     DraftKind,
     DraftRequest,
     check_draft,
@@ -25,8 +27,6 @@ from bot.drafts import (
     texts,
     withdraw_draft,
 )
-from bot.keys import seal, unseal
-from bot.messages import say
 from rules_engine.calendar import chinese_date
 from rules_engine.record import Record
 

@@ -10,7 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.services import database, in_thread, latest_text, now
 from actions.understanding import respond
-from bot.handover import open_ticket
+from bot.replies.helpdesk import handover_opened
+from bot.services.handover import open_ticket
 
 
 class RespondingAction(Action):
@@ -73,7 +74,7 @@ class ActionHandoff(Action):
             for e in tracker.events if e.get("event") in ("user", "bot") and e.get("text")
         ]
         person_id = tracker.get_slot("person_id")
-        message = await in_thread(open_ticket, database(), tracker.sender_id, person_id, latest_text(tracker),
-                                  transcript, now())
-        dispatcher.utter_message(text=message)
+        ticket = await in_thread(open_ticket, database(), tracker.sender_id, person_id, latest_text(tracker),
+                                 transcript, now())
+        dispatcher.utter_message(text=handover_opened(ticket))
         return []

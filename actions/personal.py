@@ -11,11 +11,14 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.services import assistant_today, attempt_limits, attempt_of, database, in_thread, latest_text, now
-from bot.answers.employer import PAGE_SIZE, employer_list
-from bot.answers.numbers import days_ahead
-from bot.answers.personal import PERSONAL_ANSWERS, explanation, personal_answer, with_general_rule
-from bot.attempt_limits import Attempt, AttemptLimits
-from bot.identity import (
+from bot.parsing.identification import normalise, parse_employer_login, parse_identity
+from bot.parsing.numbers import days_ahead
+from bot.replies.employer import PAGE_SIZE, Page, employer_list
+from bot.replies.messages import say
+from bot.replies.personal import PERSONAL_ANSWERS, explanation, personal_answer, with_general_rule
+from bot.services.attempt_limits import Attempt, AttemptLimits
+from bot.services.carried_values import seal, unseal
+from bot.services.identity import (
     IDENTITY_PAYLOAD,
     Outcome,
     claim_host_token,
@@ -24,9 +27,7 @@ from bot.identity import (
     verify_employer,
     verify_registrant,
 )
-from bot.identity_text import normalise, parse_employer_login, parse_identity
-from bot.keys import seal, unseal
-from bot.messages import say
+from bot.services.rosters import employer_reports
 from rules_engine.identity import mask_id_number
 from rules_engine.report import StatusReport, status_report
 
@@ -218,9 +219,14 @@ class ActionEmployerLogin(Action):
             return verify_employer(uow, limits, attempt, code, access, now())
 
 
+async def _employer_page(code: str, kind: str, days: int, offset: int) -> Page:
+    as_of = assistant_today()
+    reports = await in_thread(employer_reports, database(), code, kind, as_of, days)
+    return employer_list(reports, kind, as_of, days, offset)
+
+
 async def _show_page(dispatcher: CollectingDispatcher, code: str, kind: str, days: int, offset: int) -> None:
-    page = await in_thread(employer_list, database(), code, kind, assistant_today(), days, offset)
-    dispatcher.utter_message(text=page.text)
+    dispatcher.utter_message(text=(await _employer_page(code, kind, days, offset)).text)
 
 
 class ActionEmployerList(Action):
@@ -252,7 +258,7 @@ class ActionNextPage(Action):
             return []
         offset = int(tracker.get_slot("list_offset") or 0) + PAGE_SIZE
         days = int(tracker.get_slot("list_days") or 0)
-        page = await in_thread(employer_list, database(), str(code), str(kind), assistant_today(), days, offset)
+        page = await _employer_page(str(code), str(kind), days, offset)
         if offset // PAGE_SIZE >= page.pages:
             dispatcher.utter_message(text=say("assistant", "no_more_pages"))
             return []

@@ -10,20 +10,13 @@ from typing import Any, TypeVar
 
 from rasa_sdk import Tracker
 
-from bot.attempt_limits import Attempt, AttemptLimits
-from bot.config import attempt_limit_settings, settings, today
-from bot.registry.unit_of_work import Database
+from bot.config import attempt_limit_settings, today
+from bot.services.attempt_limits import Attempt, AttemptLimits
+from bot.services.database import shared_database
 
 T = TypeVar("T")
-_database: Database | None = None
 _limits: AttemptLimits | None = None
-
-
-def database() -> Database:
-    global _database
-    if _database is None:
-        _database = Database(settings().database_url)
-    return _database
+database = shared_database
 
 
 def attempt_limits() -> AttemptLimits:

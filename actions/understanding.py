@@ -1,5 +1,5 @@
 """One turn about the notice, whichever intent brought it here: the tracker translated into a Turn,
-bot.understanding decides, bot.answers renders. Used by the FAQ, clarify, decline and personal actions."""
+bot.understanding decides, bot.replies renders. Used by the FAQ, clarify, decline and personal actions."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.personal import answer_for, known_person
 from actions.services import assistant_today
-from bot.answers.knowledge import topics
-from bot.answers.turn_reply import Reply, turn_reply
+from bot.replies.knowledge import topics
+from bot.replies.turn_reply import Reply, turn_reply
 from bot.understanding.decide import Decision, Kind, Turn, decide
 from bot.understanding.parse import turn_from_message
 

@@ -1,4 +1,4 @@
-"""`python -m bot.cluster` (make run-cluster) on free ports in a throwaway home: for the cluster test and bench."""
+"""`python -m bot.ops.cluster` (make run-cluster) on free ports in a throwaway home: for the cluster test and bench."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import psutil
 import requests
 
 from bench.system import ROOT, free_port, webhook_text
-from bot.cluster.layout import database_url_for
+from bot.ops.cluster.layout import database_url_for
 
 INHERITED = ("DATABASE_URL", "REDIS_URL", "ACTION_ENDPOINT_URL", "RASA_URL", "TRACKER_STORE_URL")
 
@@ -66,7 +66,7 @@ class RunningCluster:
         return "\n".join(tails)
 
     def stop(self) -> None:
-        self.command("bot.cluster", "stop")
+        self.command("bot.ops.cluster", "stop")
         shutil.rmtree(self.home, ignore_errors=True)
 
 
@@ -85,7 +85,7 @@ def start_cluster(today: str) -> RunningCluster:
     cluster = RunningCluster(env, home, rasa_ports, f"http://127.0.0.1:{ports['CLUSTER_PORT']}",
                              database_url_for(home, ports["POSTGRES_PORT"]),
                              f"http://127.0.0.1:{ports['RASA_BALANCER_PORT']}")
-    started = cluster.command("bot.cluster", "start")
+    started = cluster.command("bot.ops.cluster", "start")
     if started.returncode != 0:
         tail = cluster.log_tail()
         cluster.stop()

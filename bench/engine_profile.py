@@ -20,7 +20,7 @@ import statistics
 import time
 from pathlib import Path
 
-from bot.demo_data import demo_records
+from bot.demo.data import demo_records
 from rules_engine.record import Record
 from rules_engine.record_format import parse_record
 from rules_engine.report import status_report

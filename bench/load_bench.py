@@ -32,10 +32,10 @@ import requests
 from bench.anchor_bot import AnchorBot
 from bench.profile_servers import profile_under_load
 from bench.system import ROOT, Supervised, supervised
-from bot.db.migrate import upgrade_to_head
-from bot.demo_data import demo_records
-from bot.registry.importer import import_file
-from bot.registry.unit_of_work import Database
+from bot.demo.data import demo_records
+from bot.exchange.importer import import_file
+from bot.store.migrate import upgrade_to_head
+from bot.store.unit_of_work import Database
 
 RESULTS = ROOT / "results" / "benchmarks"
 TODAY = dt.date(2026, 11, 25)
@@ -186,7 +186,7 @@ def soak(system: Supervised, people: Path, users: int, minutes: float, out: Path
 def stored_drafts(database_url: str) -> dict[str, Any]:
     from sqlalchemy import func, select
 
-    from bot.db.models import Draft
+    from bot.store.models import Draft
 
     database = Database(database_url)
     try:

@@ -148,7 +148,7 @@ def write_load_report(result: dict[str, Any]) -> str:
                      f"{after:.0f} MiB |")
     lines.append(f"| Rasa server start with model load (restart to first answer) | "
                  f"{result['model_load_seconds']:.1f} s |")
-    lines.append(f"| whole system start (`python -m bot.serve` to all three answering) | "
+    lines.append(f"| whole system start (`python -m bot.ops.serve` to all three answering) | "
                  f"{result['startup_seconds']:.1f} s |")
     trained = result.get("training_seconds")
     lines.append(f"| training time of the model (`make train`, last run on this machine) | "

@@ -19,11 +19,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.db.migrate import upgrade_to_head
-from bot.demo_data import demo_records
-from bot.registry.importer import import_file
-from bot.registry.roster import employer_roster
-from bot.registry.unit_of_work import Database
+from bot.demo.data import demo_records
+from bot.exchange.importer import import_file
+from bot.services.rosters import employer_roster
+from bot.store.migrate import upgrade_to_head
+from bot.store.unit_of_work import Database
 from rules_engine.record_format import parse_record
 from rules_engine.report import status_report
 

@@ -1,4 +1,4 @@
-"""`python -m bot.serve` (what `make run` runs) on free ports: for benchmarks and tests that kill its processes."""
+"""`python -m bot.ops.serve` (what `make run` runs) on free ports: for benchmarks and tests that kill its processes."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ from pathlib import Path
 import psutil
 import requests
 
-from bot.kept_secrets import rasa_auth_token, webhook_headers
+from bot.security.kept_secrets import rasa_auth_token, webhook_headers
 
 ROOT = Path(__file__).resolve().parents[1]
 STARTUP_SECONDS = 300
-CHILD_MARKERS = {"actions": "bot.action_server", "rasa": " run --model", "web": "bot.web"}
+CHILD_MARKERS = {"actions": "bot.ops.action_server", "rasa": " run --model", "web": "bot.web"}
 
 
 @dataclass
@@ -37,7 +37,7 @@ class Supervised:
         return f"http://127.0.0.1:{self.ports['web']}"
 
     def start(self) -> None:
-        self.process = subprocess.Popen([sys.executable, "-m", "bot.serve"], cwd=ROOT, env=self.env,
+        self.process = subprocess.Popen([sys.executable, "-m", "bot.ops.serve"], cwd=ROOT, env=self.env,
                                         stdout=self.log.open("ab"), stderr=subprocess.STDOUT)
         self.wait_ready()
 

@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.trim_steps [--turns 300]
 
 Each step is a commit. Its code is checked out into a temporary git worktree and served as `make run` serves it
-(`python -m bot.serve`), with the same trained model and the same demo registry. One conversation at a time asks
+(`python -m bot.ops.serve`), with the same trained model and the same demo registry. One conversation at a time asks
 knowledge questions through /api/chat, ten turns per conversation, as a browser would. Reported per step: the
 turn's p50 and p95, the Rasa process's resident memory and the seconds from start to Rasa's first answer.
 Writes results/benchmarks/trims.md (a part of docs/benchmarks.md).
@@ -36,7 +36,7 @@ STEPS = [
     ("c2ffc88", "linear classifier for intent and topic, no TED; the web server keeps one client session"),
     ("0653bea", "+ tracker store keeps saved trackers, pooled SQLite, one executemany; graph run without dask; "
                 "sentence features only"),
-    ("214e67e", "+ Rasa served without TensorFlow (bot.rasa_server)"),
+    ("214e67e", "+ Rasa served without TensorFlow (bot.ops.rasa_server)"),
     ("ea5c275", "+ kept connections to the action server"),
     ("cbaa624", "+ domain emptiness worked out once"),
 ]
@@ -76,7 +76,9 @@ def measure(commit: str, database_url: str, work: Path, turns: int) -> dict[str,
            "RASA_TELEMETRY_ENABLED": "false", "ASSISTANT_TODAY": "2026-11-25"}
     base = f"http://127.0.0.1:{ports['WEB_PORT']}"
     started = time.monotonic()
-    supervisor = subprocess.Popen([sys.executable, "-m", "bot.serve", "--model", str(MODEL)], cwd=tree, env=env,
+    # Old steps predate bot/ops (issue 16): their supervisor is bot.serve.
+    serve = "bot.ops.serve" if (tree / "bot" / "ops" / "serve.py").exists() else "bot.serve"
+    supervisor = subprocess.Popen([sys.executable, "-m", serve, "--model", str(MODEL)], cwd=tree, env=env,
                                   stdout=(work / f"{commit}.log").open("wb"), stderr=subprocess.STDOUT)
     try:
         while True:
@@ -118,7 +120,7 @@ def main(argv: list[str] | None = None) -> None:
              f"Each commit served as `make run` serves it, with the same model and a 1,000-record registry; one "
              f"conversation at a time, {args.turns} knowledge turns through `/api/chat` in conversations of "
              f"{TURNS_PER_CONVERSATION} turns, after 30 turns of warm-up (`python -m bench.trim_steps`). "
-             "First answer: seconds from starting `python -m bot.serve` to the first knowledge answer. Where the "
+             "First answer: seconds from starting `python -m bot.ops.serve` to the first knowledge answer. Where the "
              "turn's time went before and after, by py-spy: [profiling-turn.md](profiling-turn.md).", "",
              "| commit | change | p50 | p95 | Rasa resident memory | first answer |",
              "| --- | --- | --- | --- | --- | --- |"]

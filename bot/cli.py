@@ -12,11 +12,11 @@ from typing import TextIO
 from sqlalchemy.exc import OperationalError
 
 from bot.config import RETENTION_DAYS, settings, today
-from bot.db.migrate import upgrade_to_head
-from bot.messages import say
-from bot.registry.exporter import export
-from bot.registry.importer import ImportInterrupted, ImportResult, import_file
-from bot.registry.unit_of_work import Database
+from bot.exchange.exporter import export
+from bot.exchange.importer import ImportInterrupted, ImportResult, import_file
+from bot.replies.messages import say
+from bot.store.migrate import upgrade_to_head
+from bot.store.unit_of_work import Database
 
 EXIT_PROBLEM = 1
 EXIT_USAGE = 2
@@ -102,7 +102,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
-    from bot.demo_data import demo_records
+    from bot.demo.data import demo_records
 
     if args.count <= 0:
         print(say("registry", "bad_count"), file=sys.stderr)
@@ -142,7 +142,7 @@ def _load_demo(records: list[dict[str, object]], seed: int) -> int:
 
 def cmd_seed(args: argparse.Namespace) -> int:
     """Make run's first step: latest schema, and demo data when the registry is empty."""
-    from bot.demo_data import demo_records
+    from bot.demo.data import demo_records
 
     upgrade_to_head(settings().database_url)
     database = _database()
@@ -159,7 +159,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
     if status == 0:
         import datetime as dt
 
-        from bot.demo_logins import create_demo_logins
+        from bot.demo.logins import create_demo_logins
 
         employer = records[0].get("employer") if records else None
         code = employer.get("credit_code") if isinstance(employer, dict) else None
@@ -173,7 +173,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 def cmd_employer_code(args: argparse.Namespace) -> int:
     """A new access code for an employer (its hash is stored; the code is shown once)."""
-    from bot.identity import issue_access_code
+    from bot.services.identity import issue_access_code
 
     database = _database()
     try:
@@ -195,7 +195,7 @@ def cmd_staff(args: argparse.Namespace) -> int:
     import datetime as dt
     import getpass
 
-    from bot.staff import MIN_PASSWORD_LENGTH, add_staff
+    from bot.services.helpdesk import MIN_PASSWORD_LENGTH, add_staff
 
     password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass("密码：")
     if len(password) < MIN_PASSWORD_LENGTH:
@@ -232,7 +232,7 @@ def cmd_demo_login(_args: argparse.Namespace) -> int:
                 print(say("registry", "demo_login_none"))
     finally:
         database.dispose()
-    from bot.demo_logins import saved_demo_logins
+    from bot.demo.logins import saved_demo_logins
 
     for line in saved_demo_logins():
         print(line)
@@ -246,8 +246,8 @@ def cmd_purge_old(args: argparse.Namespace) -> int:
     from sqlalchemy.engine import Engine
 
     from bot.config import tracker_store_url
-    from bot.db.engine import make_engine
-    from bot.registry.retention import purge_old
+    from bot.store.engine import make_engine
+    from bot.store.retention import purge_old
 
     if args.days <= 0:
         print(say("registry", "purge_bad_days"), file=sys.stderr)

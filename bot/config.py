@@ -22,7 +22,7 @@ DEFAULT_DATABASE_FILE = PROJECT_ROOT / "var" / "assistant.db"
 CHINA_STANDARD_TIME = dt.timezone(dt.timedelta(hours=8), "CST")
 
 # The longest chat message accepted, in characters: the web proxy (/api/chat) and the Rasa REST channel
-# (bot/channels.py) both refuse longer ones.
+# (bot/rasa/channels.py) both refuse longer ones.
 MAX_MESSAGE_CHARS = 500
 # Sanic workers per Rasa replica in `make run-cluster`, where the Redis lock store orders one conversation's turns
 # across workers (docs/deploy.md). `make run` always runs one.
@@ -93,7 +93,7 @@ class Settings(BaseSettings):
         "Redis for Rasa's per-conversation locks (several replicas) and the attempt limits; unset, each "
         "process's memory."))
 
-    # --- secrets: unset, each is made once under var/ (bot/kept_secrets.py), except the token secret ----
+    # --- secrets: unset, each is made once under var/ (bot/security/kept_secrets.py), except the token secret ----
     assistant_secret: SecretStr | None = Field(default=None, env="ASSISTANT_SECRET", description=(
         "The secret from which the keys of draft links, cookies and sessions are derived."))
     assistant_token_secret: SecretStr | None = Field(default=None, env="ASSISTANT_TOKEN_SECRET", description=(
@@ -105,7 +105,7 @@ class Settings(BaseSettings):
     action_server_secret: SecretStr | None = Field(default=None, env="ACTION_SERVER_SECRET", description=(
         "Only Rasa may call the action server: it sends this secret."))
 
-    # --- identification and its limits (bot/attempt_limits.py) ---------------------------------------
+    # --- identification and its limits (bot/services/attempt_limits.py) ---------------------------------------
     identity_idle_minutes: float = Field(default=IDENTITY_IDLE_MINUTES, env="IDENTITY_IDLE_MINUTES", description=(
         "An identification ends after this many minutes without a message."))
     identity_free_failures: int = Field(default=5, env="IDENTITY_FREE_FAILURES", description=(
@@ -124,7 +124,7 @@ class Settings(BaseSettings):
     identity_lock_minutes: int = Field(default=30, env="IDENTITY_LOCK_MINUTES", description=(
         "How long a conversation stays locked."))
 
-    # --- `make run-cluster` (bot/cluster) ----------------------------------------------------------
+    # --- `make run-cluster` (bot/ops/cluster) ----------------------------------------------------------
     cluster_sanic_workers: int = Field(default=CLUSTER_SANIC_WORKERS, env="SANIC_WORKERS", description=(
         "Sanic workers per Rasa replica in the cluster (Rasa reads the variable itself; `make run` sets 1)."))
     cluster_home: Path = Field(default=PROJECT_ROOT / "var" / "cluster", env="CLUSTER_HOME", description=(
@@ -206,14 +206,15 @@ def variables() -> dict[str, str]:
 def settings(environ: Mapping[str, str] | None = None) -> Settings:
     """The settings from `environ` alone when given, else from the process's environment, as it is now."""
     if environ is None:
-        return _settings_while(tuple(os.environ._data.items()))  # type: ignore[attr-defined]  # bytes: no decoding
+        raw = getattr(os.environ, "_data", None)  # the bytes behind os.environ: no decoding; a plain dict in some tests
+        return _settings_while(tuple((raw if raw is not None else os.environ).items()))
     fields = variables()
     given: dict[str, Any] = {fields[name]: value for name, value in environ.items() if name in fields and value != ""}
     return _GivenEnvironment(**given)
 
 
 @lru_cache(maxsize=4)
-def _settings_while(environment: tuple[tuple[bytes, bytes], ...]) -> Settings:
+def _settings_while(environment: tuple[tuple[Any, Any], ...]) -> Settings:
     """Built again only when the environment changed (tests change it): building costs about 0.7 ms, and several
     reads happen on every turn."""
     return Settings()
@@ -276,7 +277,8 @@ def _default(field: str) -> Any:
 
 @dataclass(frozen=True)
 class AttemptLimitSettings:
-    """Wrong guesses allowed (bot/attempt_limits.py); Settings' IDENTITY_* fields fill it from the environment."""
+    """Wrong guesses allowed (bot/services/attempt_limits.py); Settings' IDENTITY_* fields fill it from the
+    environment."""
 
     free_failures_per_subject: int = _default("identity_free_failures")  # within the window, per name or account
     first_pause_seconds: int = _default("identity_first_pause_seconds")  # doubled with each further failure

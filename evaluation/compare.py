@@ -31,7 +31,7 @@ ALTERNATIVES = {p.stem: p for p in sorted((ROOT / "config" / "pipelines").glob("
 RESULTS = ROOT / "results" / "nlu"
 BENCHMARKS = ROOT / "results" / "benchmarks"
 TRAINING_INPUTS = [ROOT / "domain.yml", ROOT / "data" / "nlu", ROOT / "data" / "jieba", ROOT / "data" / "spacy"]
-LINEAR_CLASSIFIER = ROOT / "bot" / "nlu_classifier.py"
+LINEAR_CLASSIFIER = ROOT / "bot" / "rasa" / "nlu_classifier.py"
 CHOSEN_TRAINING_SECONDS = ROOT / "models" / "qianjian.train-seconds"
 REALISTIC_SECTION = "realistic"  # written by evaluation.realistic, kept when this rewrites docs/nlu.md
 SHOWN_NAMES = {"chosen (config.yml)": "Our assistant (config.yml, linear)",
@@ -63,7 +63,7 @@ def newest_input(config: Path, inputs: list[Path] = TRAINING_INPUTS) -> float:
 
 def training_inputs(config: Path) -> list[Path]:
     """What a model of this pipeline is trained from: the data, and our classifier's code where it uses it."""
-    uses_ours = "bot.nlu_classifier" in config.read_text(encoding="utf-8")
+    uses_ours = "bot.rasa.nlu_classifier" in config.read_text(encoding="utf-8")
     return [*TRAINING_INPUTS, LINEAR_CLASSIFIER] if uses_ours else TRAINING_INPUTS
 
 

@@ -1,7 +1,7 @@
 """make eval, part two: real-traffic questions through the chat page, judged right / declined or clarified / wrong.
 
 Every case of tests/nlu/realistic/*.yml (and every FAQ and out-of-scope question of the held-out set) is
-one fresh conversation through `python -m bot.serve` (what make run serves): the chat page is loaded,
+one fresh conversation through `python -m bot.ops.serve` (what make run serves): the chat page is loaded,
 its cookie kept, and each turn posted to /api/chat with the page's Origin, exactly as the page, the
 widget and an outside evaluator talk to it. The registry holds tests/nlu/realistic/registrants.json.
 
@@ -203,9 +203,9 @@ def in_and_out_of_scope(judged: list[Judged]) -> Table:
 
 def seed_registry(url: str, work: Path) -> str:
     """A registry holding tests/nlu/realistic/registrants.json, at `url`."""
-    from bot.db.migrate import upgrade_to_head
-    from bot.registry.importer import import_file
-    from bot.registry.unit_of_work import Database
+    from bot.exchange.importer import import_file
+    from bot.store.migrate import upgrade_to_head
+    from bot.store.unit_of_work import Database
 
     upgrade_to_head(url)
     records = work / "registrants.jsonl"
@@ -273,7 +273,7 @@ def report(judged: list[Judged], out: Path = RESULTS) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--web", help="an already running chat page (else bot.serve is started)")
+    parser.add_argument("--web", help="an already running chat page (else bot.ops.serve is started)")
     parser.add_argument("--no-held-out", action="store_true")
     parser.add_argument("--legacy-sender", action="store_true",
                         help="also send a conversation id in the body, as the page did before issue 14")

@@ -76,8 +76,8 @@ class Registrant:
 
 
 def demo_registrant(situation: str, today: dt.date) -> Registrant:
-    """The first registrant of the demo set (bot/demo_data.py) built around `situation`."""
-    from bot.demo_data import SITUATIONS, demo_records
+    """The first registrant of the demo set (bot/demo/data.py) built around `situation`."""
+    from bot.demo.data import SITUATIONS, demo_records
 
     records = demo_records(len(SITUATIONS), DEMO_SEED, today)
     record = next(r for r in records if f"demo:{situation}" in r.get("flags", []))
@@ -87,10 +87,10 @@ def demo_registrant(situation: str, today: dt.date) -> Registrant:
 @contextmanager
 def registry_with(registrant: Registrant, today: dt.date) -> Iterator[str]:
     """A temporary SQLite registry holding the registrant; DATABASE_URL and ASSISTANT_TODAY set meanwhile."""
-    import actions.services
-    from bot.db.migrate import upgrade_to_head
-    from bot.registry.importer import import_file
-    from bot.registry.unit_of_work import Database
+    from bot.exchange.importer import import_file
+    from bot.services.database import forget_shared_database
+    from bot.store.migrate import upgrade_to_head
+    from bot.store.unit_of_work import Database
 
     saved = {key: os.environ.get(key) for key in ("DATABASE_URL", "ASSISTANT_TODAY")}
     with tempfile.TemporaryDirectory(prefix="qianjian-eval-") as folder:
@@ -102,13 +102,11 @@ def registry_with(registrant: Registrant, today: dt.date) -> Iterator[str]:
         export.write_text(json.dumps(registrant.record, ensure_ascii=False) + "\n", encoding="utf-8")
         import_file(database, export, strict=True)
         database.dispose()
-        actions.services._database = None
+        forget_shared_database()
         try:
             yield url
         finally:
-            if actions.services._database is not None:
-                actions.services._database.dispose()
-            actions.services._database = None
+            forget_shared_database()
             for key, value in saved.items():
                 if value is None:
                     os.environ.pop(key, None)

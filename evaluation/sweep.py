@@ -17,8 +17,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bot.answers.computed import AskBack, computed_answer
-from bot.answers.knowledge import topics
+from bot.replies.computed import AskBack, computed_answer
+from bot.replies.knowledge import topics
 from bot.understanding.decide import Decision, Kind, Turn, decide
 from bot.understanding.lexicon import Thresholds, thresholds
 from bot.understanding.parse import turn_from_message

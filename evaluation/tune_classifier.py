@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from bot.nlu_classifier import fitted_temperature, full_label, linear_model, scores_of, sentence_features, softmax
+from bot.rasa.nlu_classifier import fitted_temperature, full_label, linear_model, scores_of, sentence_features, softmax
 
 ROOT = Path(__file__).resolve().parent.parent
 # A first round on two of these folds tried logistic regression at C 0.03-10 beside LinearSVC: it was 1.5-5 points

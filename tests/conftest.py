@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot.db.migrate import upgrade_to_head
-from bot.db.models import Base
-from bot.registry.unit_of_work import Database
+from bot.store.migrate import upgrade_to_head
+from bot.store.models import Base
+from bot.store.unit_of_work import Database
 from tests.postgres_server import PostgresServer, start_postgres
 
 

@@ -12,7 +12,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.cluster.postgres import as_postgres_user, postgres_binary
+from bot.ops.cluster.postgres import as_postgres_user, postgres_binary
 from tests.ports import free_port
 
 USER = "assistant"

@@ -24,7 +24,7 @@ from typing import Any
 
 from locust import FastHttpUser, between, constant, events, task
 
-from bot.kept_secrets import webhook_headers
+from bot.security.kept_secrets import webhook_headers
 
 KNOWLEDGE_QUESTIONS = ["二建延续注册要提前多久申请", "注册了三个专业继续教育要多少学时", "纸质证书现在还能用吗",
                        "换单位了二建怎么办", "在哪个网站申请二建注册", "社保和单位不一致怎么办"]

@@ -1,6 +1,6 @@
 """What to do with one turn: answer (which topics), compute from typed facts, answer from the registrant's
 own record, decline, ask "您是想问", or ask back. Pure: the caller passes what the classifier said and what
-the conversation knows; the reply is rendered elsewhere (bot/answers/turn_reply.py).
+the conversation knows; the reply is rendered elsewhere (bot/replies/turn_reply.py).
 """
 
 from __future__ import annotations

@@ -13,9 +13,9 @@ from functools import lru_cache
 
 import yaml
 
-from bot.answers.knowledge import topic_texts
-from bot.answers.titles import faq_title
 from bot.config import PROJECT_ROOT
+from bot.replies.knowledge import topic_texts
+from bot.replies.titles import faq_title
 from bot.understanding.bm25 import BM25
 from bot.understanding.lexicon import normal_form
 

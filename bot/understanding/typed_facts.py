@@ -15,7 +15,7 @@ from enum import Enum
 
 import cn2an
 
-from bot.answers.numbers import specialty_count
+from bot.parsing.numbers import specialty_count
 from bot.understanding.lexicon import normal_form, words
 
 

@@ -1,5 +1,5 @@
 from bot.config import settings
-from bot.log_safety import install_log_safety
+from bot.security.log_safety import install_log_safety
 from bot.web.app import create_app
 
 install_log_safety()

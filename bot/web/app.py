@@ -12,7 +12,6 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import BaseHTTPResponse
 
-from bot.attempt_limits import AttemptLimits
 from bot.config import (
     PROJECT_ROOT,
     attempt_limit_settings,
@@ -21,14 +20,15 @@ from bot.config import (
     rasa_url,
     settings,
 )
-from bot.documents import draft_html, draft_pdf, link_opens
-from bot.drafts import draft_by_reference
-from bot.identity import IDENTITY_PAYLOAD
-from bot.kept_connections import kept_client_session
-from bot.kept_secrets import webhook_headers
-from bot.keys import pseudonym
-from bot.messages import say
-from bot.registry.unit_of_work import Database
+from bot.rasa.kept_connections import kept_client_session
+from bot.replies.documents import draft_html, draft_pdf, link_opens
+from bot.replies.messages import say
+from bot.security.kept_secrets import webhook_headers
+from bot.security.keys import pseudonym
+from bot.services.attempt_limits import AttemptLimits
+from bot.services.drafts import draft_by_reference
+from bot.services.identity import IDENTITY_PAYLOAD
+from bot.store.unit_of_work import Database
 from bot.web.client import client_address
 from bot.web.console import staff_blueprint
 from bot.web.conversation_cookie import conversation_id, new_conversation_id, set_conversation_cookie

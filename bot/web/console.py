@@ -9,13 +9,13 @@ from typing import Any
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.attempt_limits import Attempt, AttemptLimits
 from bot.config import today
-from bot.documents import draft_link
-from bot.drafts import drafts_of, texts
-from bot.messages import say
-from bot.registry.unit_of_work import Database
-from bot.staff import audit, audit_events, check_login, claim_ticket, close_ticket, ticket, tickets
+from bot.replies.documents import draft_link
+from bot.replies.messages import say
+from bot.services.attempt_limits import Attempt, AttemptLimits
+from bot.services.drafts import drafts_of, texts
+from bot.services.helpdesk import audit, audit_events, check_login, claim_ticket, close_ticket, ticket, tickets
+from bot.store.unit_of_work import Database
 from bot.web.client import client_address
 from bot.web.login_pages import LoginForm
 from bot.web.pages import page

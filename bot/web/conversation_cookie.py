@@ -14,7 +14,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.config import cookie_secure_forced
-from bot.keys import Purpose, derived_key
+from bot.security.keys import Purpose, derived_key
 
 COOKIE = "qj_chat"
 SALT = "chat-conversation"

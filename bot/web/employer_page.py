@@ -13,14 +13,14 @@ from typing import Any
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.answers.roster import HEADERS, RosterFilter, roster_rows
-from bot.attempt_limits import Attempt, AttemptLimits
 from bot.config import today
-from bot.identity import Outcome, verify_employer
-from bot.messages import say
-from bot.registry.roster import employer_roster
-from bot.registry.unit_of_work import Database
-from bot.staff import audit
+from bot.replies.messages import say
+from bot.replies.roster import HEADERS, RosterFilter, roster_rows
+from bot.services.attempt_limits import Attempt, AttemptLimits
+from bot.services.helpdesk import audit
+from bot.services.identity import Outcome, verify_employer
+from bot.services.rosters import employer_roster
+from bot.store.unit_of_work import Database
 from bot.web.client import client_address
 from bot.web.login_pages import LoginForm
 from bot.web.pages import page

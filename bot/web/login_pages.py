@@ -10,8 +10,8 @@ from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.messages import say
-from bot.registry.unit_of_work import Database
+from bot.replies.messages import say
+from bot.store.unit_of_work import Database
 from bot.web.pages import page
 from bot.web.sessions import finish_session
 

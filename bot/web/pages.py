@@ -27,7 +27,7 @@ def chinese_date_text(value: object) -> object:
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(PROJECT_ROOT / "bot" / "templates")),
+    env = Environment(loader=FileSystemLoader(str(PROJECT_ROOT / "bot" / "web" / "templates")),
                       autoescape=select_autoescape(["html"]))
     env.filters["cn_date"] = chinese_date_text
     return env
@@ -36,4 +36,4 @@ def environment() -> Environment:
 def page(template: str, status: int = 200, **context: Any) -> response.HTTPResponse:
     context.setdefault("message", None)
     context.setdefault("who", None)
-    return response.html(environment().get_template(f"web/{template}").render(**context), status=status)
+    return response.html(environment().get_template(template).render(**context), status=status)

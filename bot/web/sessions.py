@@ -1,5 +1,5 @@
 """Staff and employer sessions: a cookie signed with itsdangerous (its own derived key) naming a session kept in the
-database (bot/web_sessions.py), with a CSRF token.
+database (bot/store/web_sessions.py), with a CSRF token.
 
 The cookie is HttpOnly and SameSite=Strict, and Secure when the site is served over HTTPS (COOKIE_SECURE=1 forces
 it). A cookie is good only while its session is open: logging out ends the session server-side.
@@ -17,9 +17,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.config import cookie_secure_forced
-from bot.keys import Purpose, derived_key
-from bot.registry.unit_of_work import Database
-from bot.web_sessions import end_session, open_session, session_active
+from bot.security.keys import Purpose, derived_key
+from bot.store.unit_of_work import Database
+from bot.store.web_sessions import end_session, open_session, session_active
 
 COOKIE = "qj_session"
 SALT = "staff-or-employer-session"

@@ -11,9 +11,10 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.services
-from bot.db.migrate import upgrade_to_head
-from bot.registry.importer import import_file
-from bot.registry.unit_of_work import Database
+from bot.exchange.importer import import_file
+from bot.services.database import forget_shared_database
+from bot.store.migrate import upgrade_to_head
+from bot.store.unit_of_work import Database
 from tests.bot.records import lines, person
 
 TODAY = "2025-12-01"
@@ -24,7 +25,7 @@ def registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Databa
     url = f"sqlite:///{tmp_path / 'actions.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("ASSISTANT_TODAY", TODAY)
-    monkeypatch.setattr(actions.services, "_database", None)
+    forget_shared_database()
     monkeypatch.setattr(actions.services, "_limits", None)
     upgrade_to_head(url)
     database = Database(url)
@@ -33,8 +34,7 @@ def registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Databa
     import_file(database, export)
     yield database
     database.dispose()
-    if actions.services._database is not None:
-        actions.services._database.dispose()
+    forget_shared_database()
 
 
 def tracker(text: str, intent: str, slots: dict[str, Any] | None = None, entities: list[dict[str, Any]] | None = None,

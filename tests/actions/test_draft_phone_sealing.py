@@ -9,9 +9,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions.drafts import ActionDraftSave, ActionDraftSummary, ValidateRenewalDraftForm, sealed_phone, unsealed_phone
-from bot.db.models import Draft
-from bot.redaction import redact_credentials
-from bot.registry.unit_of_work import Database
+from bot.security.redaction import redact_credentials
+from bot.store.models import Draft
+from bot.store.unit_of_work import Database
 from tests.actions.conftest import texts, tracker
 
 

@@ -11,8 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions.knowledge import ActionAnswerFaq, ActionClarify, ActionHandoff
-from bot.db.models import HandoverTicket
-from bot.registry.unit_of_work import Database
+from bot.store.models import HandoverTicket
+from bot.store.unit_of_work import Database
 from rules_engine import parameters
 from tests.actions.conftest import texts, tracker
 

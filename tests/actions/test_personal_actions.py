@@ -20,9 +20,9 @@ from actions.personal import (
     ActionIdentify,
     ActionSwitchPerson,
 )
-from bot.db.models import Draft, VerificationAttempt
-from bot.identity import issue_access_code, sign_token
-from bot.registry.unit_of_work import Database
+from bot.services.identity import issue_access_code, sign_token
+from bot.store.models import Draft, VerificationAttempt
+from bot.store.unit_of_work import Database
 from rules_engine.identity import make_id_number
 from tests.actions.conftest import slots_set, texts, tracker
 from tests.bot.records import person

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bot.db.migrate import upgrade_to_head
-from bot.registry.importer import import_file
-from bot.registry.unit_of_work import Database
+from bot.exchange.importer import import_file
+from bot.store.migrate import upgrade_to_head
+from bot.store.unit_of_work import Database
 from tests.rules_engine.builders import full_record
 
 EMPLOYER = {"name": "贵州黔城建设工程有限公司", "credit_code": "91520100MA6H000001", "unit_type": "施工", "city": "贵阳市"}

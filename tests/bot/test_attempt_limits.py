@@ -1,4 +1,4 @@
-"""Wrong guesses per name, per address and overall (bot/attempt_limits.py), on the registry's database."""
+"""Wrong guesses per name, per address and overall (bot/services/attempt_limits.py), on the registry's database."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.attempt_limits import Attempt, AttemptLimits, subject_key
 from bot.config import AttemptLimitSettings, attempt_limit_settings
-from bot.db.models import VerificationAttempt
-from bot.registry.unit_of_work import Database
+from bot.services.attempt_limits import Attempt, AttemptLimits, subject_key
+from bot.store.models import VerificationAttempt
+from bot.store.unit_of_work import Database
 from tests.ports import free_port
 
 NOW = dt.datetime(2025, 12, 1, 9, 0)

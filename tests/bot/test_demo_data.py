@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bot.demo_data import (
+from bot.demo.data import (
     ALL_REGIONS,
     BIG_EMPLOYER_NAME,
     CITIES,

@@ -8,9 +8,9 @@ import time
 import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
-from bot.documents import LINK_SALT, link_key, link_opens
-from bot.drafts import OPEN, WITHDRAWN, StoredDraft
-from bot.keys import Purpose, derived_key
+from bot.replies.documents import LINK_SALT, link_key, link_opens
+from bot.security.keys import Purpose, derived_key
+from bot.services.drafts import OPEN, WITHDRAWN, StoredDraft
 
 
 def draft(status: str = OPEN) -> StoredDraft:

@@ -9,7 +9,7 @@ import dask
 import pytest
 from rasa.engine.exceptions import GraphRunError
 
-from bot.graph_runner import execution_order, run_in_order
+from bot.rasa.graph_runner import execution_order, run_in_order
 
 
 @dataclass

@@ -7,9 +7,9 @@ import json
 
 from sqlalchemy import select
 
-from bot.db.models import HandoverTicket
-from bot.handover import open_ticket
-from bot.registry.unit_of_work import Database
+from bot.services.handover import open_ticket
+from bot.store.models import HandoverTicket
+from bot.store.unit_of_work import Database
 from rules_engine.identity import make_id_number
 
 ID_NUMBER = make_id_number("520102", dt.date(1980, 1, 1), "123")

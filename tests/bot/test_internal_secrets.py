@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-import bot.kept_secrets as kept_secrets
-from bot.rasa_server import with_token_from_environment
-from bot.serve import rasa_command, secrets_for, services
+import bot.security.kept_secrets as kept_secrets
+from bot.ops.rasa_server import with_token_from_environment
+from bot.ops.serve import rasa_command, secrets_for, services
 
 
 def _read_secret(directory: str, results: multiprocessing.Queue) -> None:  # type: ignore[type-arg]

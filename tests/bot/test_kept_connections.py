@@ -7,7 +7,7 @@ import asyncio
 from aiohttp import web
 from rasa.utils.endpoints import EndpointConfig
 
-from bot import kept_connections
+from bot.rasa import kept_connections
 from tests.ports import free_port
 
 

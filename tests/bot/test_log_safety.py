@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.log_safety import escaped, install_log_safety
+from bot.security.log_safety import escaped, install_log_safety
 
 ROOT = Path(__file__).resolve().parents[2]
 FORGED = "你好\n2025-12-01 08:00:00 INFO     bot.web  - staff login ok (admin)\r\x1b[31m\u2028\x85\t!"
@@ -100,7 +100,7 @@ def test_a_handler_configured_after_install_escapes_too(installed: None) -> None
 
 SCRIPT = r"""
 import logging, sys
-from bot.log_safety import install_log_safety
+from bot.security.log_safety import install_log_safety
 install_log_safety()
 from rasa.utils.common import configure_logging_and_warnings
 from rasa_sdk.utils import configure_colored_logging
@@ -113,7 +113,7 @@ logging.getLogger("sanic.error").error("error %s", forged)
 logging.getLogger("sanic.access").info("", extra={"status": 200, "byte": 2, "host": forged, "request": forged})
 logging.getLogger("rasa.core.processor").warning("rasa %s", forged)
 logging.getLogger("rasa_sdk.executor").warning(f"sdk {forged}")
-logging.getLogger("bot.channels").error("ours %s", forged)
+logging.getLogger("bot.rasa.channels").error("ours %s", forged)
 """
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from bot.db.migrate import upgrade_to_head
-from bot.db.models import Base
-from bot.registry.unit_of_work import Database
+from bot.store.migrate import upgrade_to_head
+from bot.store.models import Base
+from bot.store.unit_of_work import Database
 
 
 def test_migrated_schema_matches_the_models(database_url: str) -> None:

@@ -15,7 +15,7 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu_classifier import LinearIntentClassifier, sentence_features
+from bot.rasa.nlu_classifier import LinearIntentClassifier, sentence_features
 
 # Five "words"; each label is said with its own word, plus noise words 3 and 4.
 WORDS = {"greet": 0, "faq/renewal": 1, "faq/ce_hours": 2}

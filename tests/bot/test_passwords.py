@@ -8,11 +8,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.db.migrate import upgrade_to_head
-from bot.db.models import StaffAccount
-from bot.passwords import hash_secret, needs_rehash, secret_matches
-from bot.registry.unit_of_work import Database
-from bot.staff import add_staff, check_login
+from bot.security.passwords import hash_secret, needs_rehash, secret_matches
+from bot.services.helpdesk import add_staff, check_login
+from bot.store.migrate import upgrade_to_head
+from bot.store.models import StaffAccount
+from bot.store.unit_of_work import Database
 
 
 def legacy_hash(secret: str) -> str:

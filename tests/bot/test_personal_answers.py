@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.answers.personal import personal_answer, with_general_rule
+from bot.replies.personal import personal_answer, with_general_rule
 from rules_engine.record_format import parse_record
 from rules_engine.report import status_report
 from tests.bot.records import person

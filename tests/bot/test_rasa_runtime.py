@@ -1,4 +1,4 @@
-"""What bot.rasa_runtime changes in Rasa: compiled response validation, and an apology when an action fails."""
+"""What bot.rasa.runtime changes in Rasa: compiled response validation, and an apology when an action fails."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from rasa.shared.core.events import BotUttered, FollowupAction
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot import rasa_runtime
-from bot.messages import say
+from bot.rasa import runtime as rasa_runtime
+from bot.replies.messages import say
 from tests.ports import free_port
 
 

@@ -1,4 +1,4 @@
-"""bot.rasa_server: TensorFlow is left out only for a model whose every component runs without it."""
+"""bot.ops.rasa_server: TensorFlow is left out only for a model whose every component runs without it."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import sys
 import tarfile
 from pathlib import Path
 
-from bot.rasa_server import model_argument, needs_tensorflow
+from bot.ops.rasa_server import model_argument, needs_tensorflow
 
 ROOT = Path(__file__).resolve().parents[2]
-LINEAR = ["bot.nlu_classifier.LinearIntentClassifier", "rasa.core.policies.rule_policy.RulePolicy",
+LINEAR = ["bot.rasa.nlu_classifier.LinearIntentClassifier", "rasa.core.policies.rule_policy.RulePolicy",
           "rasa.nlu.tokenizers.jieba_tokenizer.JiebaTokenizer"]
 
 
@@ -46,7 +46,7 @@ def test_the_model_is_found_in_rasa_runs_arguments() -> None:
 def test_with_the_stand_in_rasa_loads_and_spacy_sees_no_tensorflow() -> None:
     probe = (
         "import sys\n"
-        "from bot.rasa_server import StandInModule, install_stand_in\n"
+        "from bot.ops.rasa_server import StandInModule, install_stand_in\n"
         "install_stand_in()\n"
         "import rasa.core.agent, rasa.core.policies.rule_policy, rasa.nlu.utils.spacy_utils\n"
         "import thinc.compat\n"

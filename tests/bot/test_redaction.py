@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import redaction
-from bot.identity_text import parse_employer_login, parse_identity
-from bot.keys import sealing
-from bot.redaction import FULL_ID_NUMBER, mask_id_numbers, may_hold_credentials, redact_credentials
+from bot.parsing.identification import parse_employer_login, parse_identity
+from bot.security import redaction
+from bot.security.keys import sealing
+from bot.security.redaction import FULL_ID_NUMBER, mask_id_numbers, may_hold_credentials, redact_credentials
 from rules_engine.identity import make_id_number
 
 ID_NUMBER = make_id_number("520102", dt.date(1980, 1, 1), "123")

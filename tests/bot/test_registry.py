@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.db.models import CourseRecord, Person, Registration
-from bot.registry.exporter import exported_lines
-from bot.registry.importer import ImportInterrupted, import_file
-from bot.registry.roster import employer_roster, expiring_within, short_of_hours
-from bot.registry.unit_of_work import Database
+from bot.exchange.exporter import exported_lines
+from bot.exchange.importer import ImportInterrupted, import_file
+from bot.services.rosters import employer_roster, expiring_within, short_of_hours
+from bot.store.models import CourseRecord, Person, Registration
+from bot.store.unit_of_work import Database
 from rules_engine.record_format import parse_record
 from rules_engine.report import status_report
 from rules_engine.report_json import report_to_dict
@@ -110,7 +110,7 @@ def test_export_then_import_is_lossless(database: Database, tmp_path: Path) -> N
     exported = list(exported_lines(database))
     assert [parse_record(json.loads(line)) for line in exported] == [parse_record(r) for r in originals]
     second = Database(f"sqlite:///{tmp_path / 'second.db'}")
-    from bot.db.migrate import upgrade_to_head
+    from bot.store.migrate import upgrade_to_head
 
     upgrade_to_head(second.url)
     import_file(second, write(tmp_path, "\n".join(exported) + "\n", "again.jsonl"))
@@ -170,7 +170,7 @@ def test_a_failed_statement_does_not_show_its_values(tmp_path: Path) -> None:
     from sqlalchemy import text
     from sqlalchemy.exc import SQLAlchemyError
 
-    from bot.db.engine import make_engine
+    from bot.store.engine import make_engine
 
     engine = make_engine(f"sqlite:///{tmp_path / 'hidden.db'}")
     with pytest.raises(SQLAlchemyError) as failure, engine.connect() as connection:

@@ -17,11 +17,11 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import column, func, insert, inspect, select, table, text
 from sqlalchemy.engine import Engine
 
-from bot.db.migrate import upgrade_to_head
-from bot.db.models import HandoverTicket, VerificationAttempt
-from bot.rasa_stores.tracker_store import RegistryTrackerStore
-from bot.registry.retention import Retained, purge_conversations, purge_old, purge_registry
-from bot.registry.unit_of_work import Database
+from bot.rasa.tracker_store import RegistryTrackerStore
+from bot.store.migrate import upgrade_to_head
+from bot.store.models import HandoverTicket, VerificationAttempt
+from bot.store.retention import Retained, purge_conversations, purge_old, purge_registry
+from bot.store.unit_of_work import Database
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)

@@ -12,7 +12,7 @@ from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, Use
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import text
 
-from bot.rasa_stores.tracker_store import RegistryTrackerStore
+from bot.rasa.tracker_store import RegistryTrackerStore
 
 DOMAIN = Domain.from_dict({"slots": {"person_id": {"type": "any", "mappings": [{"type": "custom"}]}},
                            "intents": ["greet"]})
@@ -96,7 +96,7 @@ def test_full_id_numbers_are_masked_in_what_is_stored(url: str) -> None:
 
 
 def test_only_the_most_recent_conversations_are_kept(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.rasa_stores import tracker_store
+    from bot.rasa import tracker_store
 
     monkeypatch.setattr(tracker_store, "KEPT_CONVERSATIONS", 2)
     one = store(url)

@@ -14,8 +14,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import text
 
 from actions.drafts import sealed_phone, unsealed_phone
-from bot.keys import sealing
-from bot.rasa_stores.tracker_store import RegistryTrackerStore, stored_event
+from bot.rasa.tracker_store import RegistryTrackerStore, stored_event
+from bot.security.keys import sealing
 from rules_engine.identity import make_id_number
 
 ID_NUMBER = make_id_number("520102", dt.date(1980, 1, 1), "123")

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from bot.answers.computed import AskBack, computed_answer
-from bot.answers.turn_reply import turn_reply
+from bot.replies.computed import AskBack, computed_answer
+from bot.replies.turn_reply import turn_reply
 from bot.understanding.decide import Kind, Turn, decide
 from bot.understanding.questions import split_questions
 from bot.understanding.scope import out_of_scope_kind, too_vague

@@ -22,13 +22,13 @@ import psycopg2
 import pytest
 from sqlalchemy.engine import make_url
 
-import bot.cluster.__main__ as cluster_main
-import bot.kept_secrets
-from bot.cluster import layout as cluster_layout
-from bot.cluster import postgres as cluster_postgres
-from bot.cluster.layout import DATABASE_USER, Layout, database_url_for, kept_secret, private_directory
-from bot.cluster.postgres import SCRAM_HBA, initialise, postgres_binary, server_command
-from bot.kept_secrets import environment_or_kept_secret
+import bot.ops.cluster.__main__ as cluster_main
+import bot.security.kept_secrets
+from bot.ops.cluster import layout as cluster_layout
+from bot.ops.cluster import postgres as cluster_postgres
+from bot.ops.cluster.layout import DATABASE_USER, Layout, database_url_for, kept_secret, private_directory
+from bot.ops.cluster.postgres import SCRAM_HBA, initialise, postgres_binary, server_command
+from bot.security.kept_secrets import environment_or_kept_secret
 from tests.ports import free_port
 
 BINARIES = [postgres_binary(name) for name in ("initdb", "pg_ctl", "postgres")]
@@ -82,7 +82,7 @@ def test_the_password_file_is_0600_and_var_0700(tmp_path: Path, monkeypatch: pyt
 def test_kept_secrets_make_var_0700_and_narrow_a_wider_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("RASA_WEBHOOK_SECRET", raising=False)
     var = tmp_path / "var"
-    monkeypatch.setattr(bot.kept_secrets, "SECRETS_DIR", var)
+    monkeypatch.setattr(bot.security.kept_secrets, "SECRETS_DIR", var)
     environment_or_kept_secret("RASA_WEBHOOK_SECRET", "some-secret")
     assert mode(var) == 0o700 and mode(var / "some-secret") == 0o600
     var.chmod(0o755)
@@ -109,7 +109,7 @@ def test_no_command_the_cluster_starts_carries_the_password(tmp_path: Path, monk
     if not shutil.which("redis-server") or not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
         pytest.skip("redis-server and nginx are needed (.ci/run installs them)")
     monkeypatch.setattr(os, "environ", dict(os.environ))  # cluster_environment() sets os.environ
-    monkeypatch.setattr(bot.kept_secrets, "SECRETS_DIR", tmp_path / "var")
+    monkeypatch.setattr(bot.security.kept_secrets, "SECRETS_DIR", tmp_path / "var")
     monkeypatch.setenv("CLUSTER_HOME", str(tmp_path / "cluster"))
     monkeypatch.setattr(cluster_main, "initialise", lambda *_args: [])
     shape = cluster_layout.layout()
@@ -135,7 +135,7 @@ def home() -> Iterator[Path]:
 
 
 class Recorded:
-    """Every command line bot.cluster.postgres runs (initdb, pg_ctl)."""
+    """Every command line bot.ops.cluster.postgres runs (initdb, pg_ctl)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.commands: list[list[str]] = []

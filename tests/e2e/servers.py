@@ -11,7 +11,7 @@ from pathlib import Path
 
 import requests
 
-from bot.kept_secrets import webhook_headers
+from bot.security.kept_secrets import webhook_headers
 from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,10 +63,10 @@ def start_servers(database_url: str, today: str, log_dir: Path, extra_env: dict[
            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook", "SANIC_HOST": "127.0.0.1",
            "PYTHONPATH": str(ROOT), **(extra_env or {})}
     action_log, rasa_log = log_dir / "actions.log", log_dir / "rasa.log"
-    actions = subprocess.Popen([sys.executable, "-m", "bot.action_server", "--port", str(action_port)],
+    actions = subprocess.Popen([sys.executable, "-m", "bot.ops.action_server", "--port", str(action_port)],
                                cwd=ROOT, env=env, stdout=action_log.open("wb"), stderr=subprocess.STDOUT)
-    # As make run starts it: bot.rasa_server, without TensorFlow for this model.
-    rasa = subprocess.Popen([sys.executable, "-m", "bot.rasa_server", "run", "--model", str(MODEL),
+    # As make run starts it: bot.ops.rasa_server, without TensorFlow for this model.
+    rasa = subprocess.Popen([sys.executable, "-m", "bot.ops.rasa_server", "run", "--model", str(MODEL),
                              "--port", str(rasa_port), "--interface", "127.0.0.1", "--credentials", "credentials.yml",
                              "--endpoints", "endpoints.yml"],
                             cwd=ROOT, env=env, stdout=rasa_log.open("wb"), stderr=subprocess.STDOUT)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.answers.knowledge import knowledge_answer, topics
-from bot.answers.personal import personal_answer
+from bot.replies.knowledge import knowledge_answer, topics
+from bot.replies.personal import personal_answer
 from evaluation.held_out import held_out_examples
 from evaluation.key_facts import (
     faq_expected,

@@ -59,7 +59,7 @@ def test_only_a_pipeline_with_our_classifier_is_trained_again_when_its_code_chan
     from evaluation.compare import LINEAR_CLASSIFIER, TRAINING_INPUTS, training_inputs
 
     ours, diet = tmp_path / "linear.yml", tmp_path / "diet.yml"
-    ours.write_text("pipeline:\n  - name: bot.nlu_classifier.LinearIntentClassifier\n", encoding="utf-8")
+    ours.write_text("pipeline:\n  - name: bot.rasa.nlu_classifier.LinearIntentClassifier\n", encoding="utf-8")
     diet.write_text("pipeline:\n  - name: DIETClassifier\n", encoding="utf-8")
     assert training_inputs(ours) == [*TRAINING_INPUTS, LINEAR_CLASSIFIER]
     assert training_inputs(diet) == TRAINING_INPUTS

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot.messages import say
+from bot.replies.messages import say
 from rules_engine.identity import make_id_number
 from tests.bot.records import person, registry_with
 from tests.e2e.servers import MODEL, Servers, start_servers

@@ -18,9 +18,9 @@ import requests
 from sqlalchemy import func, select, text
 
 from bench.system import Supervised, supervised
-from bot.db.models import Draft
-from bot.messages import say
-from bot.registry.unit_of_work import Database
+from bot.replies.messages import say
+from bot.store.models import Draft
+from bot.store.unit_of_work import Database
 from rules_engine.identity import make_id_number
 from tests.bot.records import person, registry_with
 from tests.e2e.servers import MODEL

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from bot.answers.personal import PERSONAL_ANSWERS, personal_answer
-from bot.demo_data import demo_records
-from bot.registry.importer import EARLIEST_DATE, LATEST_DATE, MAX_COURSE_HOURS
+from bot.demo.data import demo_records
+from bot.exchange.importer import EARLIEST_DATE, LATEST_DATE, MAX_COURSE_HOURS
+from bot.replies.personal import PERSONAL_ANSWERS, personal_answer
 from rules_engine.identity import make_id_number
 from rules_engine.record import Record
 from rules_engine.record_format import RecordError, parse_record, record_to_dict
@@ -26,7 +26,7 @@ DEMO = demo_records(24, seed=5, today=dt.date(2025, 12, 1))
 FUZZ_SETTINGS = settings(max_examples=150, deadline=None,
                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
-# Mostly near today, sometimes at the ends of the range the importer accepts (bot/registry/importer.py).
+# Mostly near today, sometimes at the ends of the range the importer accepts (bot/exchange/importer.py).
 days = st.one_of(st.dates(dt.date(1990, 1, 1), dt.date(2040, 12, 31)), st.dates(EARLIEST_DATE, LATEST_DATE),
                  st.sampled_from([EARLIEST_DATE, LATEST_DATE, dt.date(2024, 2, 29), dt.date(2025, 2, 28)]))
 hours = st.one_of(st.floats(min_value=0, max_value=MAX_COURSE_HOURS), st.integers(0, 500),

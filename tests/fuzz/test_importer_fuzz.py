@@ -15,11 +15,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.db.migrate import upgrade_to_head
-from bot.demo_data import demo_records
-from bot.registry.exporter import exported_lines
-from bot.registry.importer import import_file
-from bot.registry.unit_of_work import Database
+from bot.demo.data import demo_records
+from bot.exchange.exporter import exported_lines
+from bot.exchange.importer import import_file
+from bot.store.migrate import upgrade_to_head
+from bot.store.unit_of_work import Database
 from rules_engine.record_format import parse_record
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")

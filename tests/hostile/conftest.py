@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from bot.identity import issue_access_code
-from bot.registry.unit_of_work import Database
+from bot.services.identity import issue_access_code
+from bot.store.unit_of_work import Database
 from tests.bot.records import EMPLOYER, person, registry_with
 from tests.e2e.servers import Servers, start_servers
 from tests.web.server import web_server

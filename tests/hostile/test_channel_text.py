@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels import MAX_METADATA_CHARS, _scrub_metadata, clean_text, guarded_metadata, shorten_id_numbers
 from bot.config import MAX_MESSAGE_CHARS, max_message_chars
+from bot.rasa.channels import MAX_METADATA_CHARS, _scrub_metadata, clean_text, guarded_metadata, shorten_id_numbers
 
 FULL = "520102198001011235"
 

@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 import requests
 
-from bot.documents import draft_html, draft_pdf, link_key
-from bot.drafts import DraftKind, DraftRequest, check_draft, draft_by_reference, draft_content, save_draft
-from bot.identity import issue_access_code
-from bot.staff import add_staff
+from bot.replies.documents import draft_html, draft_pdf, link_key
+from bot.services.drafts import DraftKind, DraftRequest, check_draft, draft_by_reference, draft_content, save_draft
+from bot.services.helpdesk import add_staff
+from bot.services.identity import issue_access_code
 from rules_engine.record_format import parse_record
 from tests.bot.records import EMPLOYER, person, registry_with
 from tests.web import stub_rasa

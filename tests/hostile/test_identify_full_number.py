@@ -10,7 +10,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.personal import ActionIdentify, identity_in
-from bot.registry.unit_of_work import Database
+from bot.store.unit_of_work import Database
 from rules_engine.identity import make_id_number
 from tests.actions.conftest import registry, slots_set, texts, tracker
 

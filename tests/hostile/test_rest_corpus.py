@@ -13,7 +13,7 @@ import pytest
 import requests
 import yaml
 
-from bot.kept_secrets import webhook_headers
+from bot.security.kept_secrets import webhook_headers
 from tests.e2e.servers import MODEL
 from tests.hostile.conftest import SCRIPT_NAME, Site
 
@@ -194,7 +194,7 @@ def test_rasa_allows_no_other_origin(site: Site) -> None:
 
 
 def test_bot_serve_starts_rasa_without_cors() -> None:
-    source = (MODEL.parents[1] / "bot" / "serve.py").read_text(encoding="utf-8")
+    source = (MODEL.parents[1] / "bot" / "ops" / "serve.py").read_text(encoding="utf-8")
     assert '"--cors"' not in source and "'--cors'" not in source
 
 

@@ -1,5 +1,5 @@
 """Each attack from issue 15, made as an attacker would make it, against the whole system `make run` serves (the action
-server, Rasa and the web server under bot.serve), and each must fail. docs/security.md lists them with their controls.
+server, Rasa and the web server under bot.ops.serve), and each must fail. docs/security.md lists them with their controls.
 
 All clients here come from 127.0.0.1, so the attacks that exhaust the per-address limit run last in this file.
 """
@@ -16,11 +16,11 @@ import requests
 from itsdangerous import TimestampSigner, URLSafeSerializer, URLSafeTimedSerializer
 
 from bench.system import Supervised, supervised
-from bot.db.models import HostTokenUse
-from bot.drafts import DraftKind, DraftRequest, check_draft, draft_content, save_draft, withdraw_draft
-from bot.identity import sign_token
-from bot.kept_secrets import ACTION_SECRET_HEADER
-from bot.registry.unit_of_work import Database
+from bot.security.kept_secrets import ACTION_SECRET_HEADER
+from bot.services.drafts import DraftKind, DraftRequest, check_draft, draft_content, save_draft, withdraw_draft
+from bot.services.identity import sign_token
+from bot.store.models import HostTokenUse
+from bot.store.unit_of_work import Database
 from rules_engine.identity import make_id_number
 from rules_engine.record_format import parse_record
 from tests.bot.records import person, registry_with
@@ -77,7 +77,7 @@ class Browser:
     @property
     def conversation(self) -> str:
         """The id the signed cookie carries (read with the server's key, as an insider or a log reader might)."""
-        from bot.keys import Purpose, _derived
+        from bot.security.keys import Purpose, _derived
 
         key = _derived(SECRET.encode("utf-8"), Purpose.CHAT_COOKIE)
         return str(URLSafeSerializer(key, salt="chat-conversation").loads(self.session.cookies["qj_chat"]))
@@ -184,7 +184,7 @@ def _draft(database_url: str) -> str:
 
 
 def _link_key(reference: str, status: str, age_days: float = 0) -> str:
-    from bot.keys import Purpose, _derived
+    from bot.security.keys import Purpose, _derived
 
     class MadeThen(TimestampSigner):
         def get_timestamp(self) -> int:
@@ -248,7 +248,7 @@ def test_spoofing_x_forwarded_for_does_not_buy_more_guesses(system: Supervised) 
 
 
 def test_spraying_staff_logins_across_user_names_is_stopped(system: Supervised, database_url: str) -> None:
-    from bot.staff import add_staff
+    from bot.services.helpdesk import add_staff
 
     database = Database(database_url)
     try:

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.db.migrate import upgrade_to_head
-from bot.handover import open_ticket
-from bot.identity import issue_access_code
-from bot.registry.importer import import_file
-from bot.registry.unit_of_work import Database
-from bot.staff import add_staff
+from bot.exchange.importer import import_file
+from bot.services.handover import open_ticket
+from bot.services.helpdesk import add_staff
+from bot.services.identity import issue_access_code
+from bot.store.migrate import upgrade_to_head
+from bot.store.unit_of_work import Database
 from tests.bot.records import EMPLOYER, lines, person
 from tests.web.server import web_server
 from tests.web.stub_rasa import StubRasa

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot.db.migrate import upgrade_to_head
+from bot.store.migrate import upgrade_to_head
 from tests.web.server import web_server
 from tests.web.stub_rasa import StubRasa
 

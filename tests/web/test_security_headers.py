@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot.db.migrate import upgrade_to_head
+from bot.store.migrate import upgrade_to_head
 from bot.web.security_headers import security_headers
 from tests.web.server import web_server
 

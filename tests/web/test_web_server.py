@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot.db.migrate import upgrade_to_head
-from bot.documents import link_key
-from bot.drafts import DraftKind, DraftRequest, check_draft, draft_content, save_draft
-from bot.handover import open_ticket
-from bot.identity import issue_access_code
-from bot.keys import pseudonym
-from bot.registry.importer import import_file
-from bot.registry.unit_of_work import Database
-from bot.staff import add_staff
+from bot.exchange.importer import import_file
+from bot.replies.documents import link_key
+from bot.security.keys import pseudonym
+from bot.services.drafts import DraftKind, DraftRequest, check_draft, draft_content, save_draft
+from bot.services.handover import open_ticket
+from bot.services.helpdesk import add_staff
+from bot.services.identity import issue_access_code
+from bot.store.migrate import upgrade_to_head
+from bot.store.unit_of_work import Database
 from rules_engine.record_format import parse_record
 from tests.bot.records import EMPLOYER, OTHER_EMPLOYER, lines, person
 from tests.ports import free_port

@@ -1,6 +1,6 @@
 // One script tag embeds the chat as a floating button on any site:
 //   <script src="http://localhost:8000/widget.js" data-token="SIGNED_USER_TOKEN"></script>
-// data-token (optional) is a signed user token (see bot/identity.py): the chat then knows the user.
+// data-token (optional) is a signed user token (see bot/services/identity.py): the chat then knows the user.
 (function () {
   "use strict";
   var script = document.currentScript;

@@ -1,0 +1,1 @@
+"""The demo database and logins that `make run` seeds."""

@@ -1,0 +1,1 @@
+"""Chinese in, pure: identification, draft answers, numbers."""

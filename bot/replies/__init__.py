@@ -1,0 +1,1 @@
+"""Every Chinese sentence out: the message catalogue, answers, documents."""

@@ -1,0 +1,1 @@
+"""Keys, kept secrets, password hashing, redaction of credentials and safe log lines."""

@@ -1,0 +1,1 @@
+"""The database: engine, tables, migrations, the unit of work and one repository per aggregate."""

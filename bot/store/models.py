@@ -1,0 +1,203 @@
+"""The registration database: what the exports bring and what the assistant creates.
+
+Child rows refer to persons by the export's own key (person_id), so an import can write a
+whole batch with a few multi-row statements and a re-import replaces a person in one place.
+`position` keeps each list in the export's order, so that export is lossless.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+def person_key() -> Column:  # type: ignore[type-arg]
+    return Column(String(64), ForeignKey("persons.person_id", ondelete="CASCADE"), nullable=False, index=True)
+
+
+class Employer(Base):  # type: ignore[misc,valid-type]
+    __tablename__ = "employers"
+    id = Column(Integer, primary_key=True)
+    credit_code = Column(String(32), nullable=False, unique=True)
+    name = Column(String(200), nullable=False)
+    unit_type = Column(String(20))
+    city = Column(String(50))
+    access_code_hash = Column(String(200))
+
+
+class Person(Base):  # type: ignore[misc,valid-type]
+    __tablename__ = "persons"
+    person_id = Column(String(64), primary_key=True)
+    name = Column(String(100), nullable=False)
+    id_number = Column(String(18), nullable=False)
+    id_last6 = Column(String(6), nullable=False)
+    birth_date = Column(Date, nullable=False)
+    phone = Column(String(40))
+    # The employer as this person's export states it; employer_code links to the employers table.
+    employer_code = Column(String(32), index=True)
+    employer_name = Column(String(200))
+    employer_unit_type = Column(String(20))
+    employer_city = Column(String(50))
+    insurance_unit_name = Column(String(200))
+    insurance_unit_code = Column(String(32))
+    certificate_form = Column(String(10))
+    flags = Column(Text, nullable=False, default="[]")
+    imported_at = Column(DateTime, nullable=False)
+    __table_args__ = (Index("ix_persons_name_last6", "name", "id_last6"), Index("ix_persons_last6", "id_last6"))
+
+
+class Qualification(Base):  # type: ignore[misc,valid-type]
+    __tablename__ = "qualifications"
+    id = Column(Integer, primary_key=True)
+    person_id = person_key()
+    position = Column(Integer, nullable=False)
+    specialty = Column(String(20), nullable=False)
+    certificate_no = Column(String(64))
+    issued_on = Column(Date, nullable=False)
+
+
+class Registration(Base):  # type: ignore[misc,valid-type]
+    __tablename__ = "registrations"
+    id = Column(Integer, primary_key=True)
+    person_id = person_key()
+    position = Column(Integer, nullable=False)
+    specialty = Column(String(20), nullable=False)
+    registration_no = Column(String(64), index=True)
+    kind = Column(String(10), nullable=False)
+    valid_from = Column(Date, nullable=False)
+    valid_until = Column(Date, nullable=False, index=True)
+    status = Column(String(10), nullable=False)
+
+
+class CourseRecord(Base):  # type: ignore[misc,valid-type]
+    __tablename__ = "continuing_education"
+    id = Column(Integer, primary_key=True)
+    person_id = person_key()
+    position = Column(Integer, nullable=False)
+    specialty = Column(String(20))
+    category = Column(String(4), nullable=False)
+    hours = Column(Float, nullable=False)
+    completed_on = Column(Date, nullable=False)
+
+
+class Draft(Base):  # type: ignore[misc,valid-type]
+    """A renewal or cancellation application prepared in a conversation."""
+
+    __tablename__ = "drafts"
+    id = Column(Integer, primary_key=True)
+    reference = Column(String(20), unique=True)
+    person_id = person_key()
+    kind = Column(String(20), nullable=False)
+    status = Column(String(20), nullable=False, default="draft")
+    content = Column(Text, nullable=False)
+    conversation_id = Column(String(100), index=True)
+    created_at = Column(DateTime, nullable=False)
+    updated_at = Column(DateTime, nullable=False)
+
+
+class HandoverTicket(Base):  # type: ignore[misc,valid-type]
+    """A conversation the assistant handed to the helpdesk."""
+
+    __tablename__ = "handover_tickets"
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(100), nullable=False, index=True)
+    person_id = Column(String(64), ForeignKey("persons.person_id", ondelete="SET NULL"))
+    reason = Column(Text, nullable=False)
+    transcript = Column(Text, nullable=False, default="[]")
+    status = Column(String(20), nullable=False, default="open")
+    claimed_by = Column(String(100))
+    created_at = Column(DateTime, nullable=False)
+    closed_at = Column(DateTime)
+
+
+class AuditEvent(Base):  # type: ignore[misc,valid-type]
+    """Who did what to whose record, and when."""
+
+    __tablename__ = "audit_events"
+    id = Column(Integer, primary_key=True)
+    at = Column(DateTime, nullable=False, index=True)
+    actor = Column(String(100), nullable=False)
+    action = Column(String(50), nullable=False)
+    subject_person_id = Column(String(64), index=True)
+    details = Column(Text, nullable=False, default="{}")
+
+
+class VerificationAttempt(Base):  # type: ignore[misc,valid-type]
+    """One identification or login attempt, kept for the limits (bot/services/attempt_limits.py).
+
+    The conversation, the name (or account) tried and the client's address are kept as keyed pseudonyms
+    (bot.security.keys.pseudonym): enough to count, nothing to read back."""
+
+    __tablename__ = "verification_attempts"
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(100), nullable=False)
+    at = Column(DateTime, nullable=False)
+    kind = Column(String(20), nullable=False, default="registrant")
+    succeeded = Column(Boolean, nullable=False)
+    person_id = Column(String(64))
+    employer_code = Column(String(32))
+    subject_key = Column(String(64))
+    client_key = Column(String(64))
+    __table_args__ = (Index("ix_verification_conversation_at", "conversation_id", "at"),
+                      Index("ix_verification_subject_at", "kind", "subject_key", "at"))
+
+
+class HostTokenUse(Base):  # type: ignore[misc,valid-type]
+    """A host page's signed token belongs to the first conversation that brought it: a copy used elsewhere is
+    refused. Both are kept as digests."""
+
+    __tablename__ = "host_token_uses"
+    token_digest = Column(String(64), primary_key=True)
+    conversation_key = Column(String(64), nullable=False)
+    first_used_at = Column(DateTime, nullable=False, index=True)
+
+
+class WebSession(Base):  # type: ignore[misc,valid-type]
+    """A staff or employer login: the cookie names it, and logging out ends it here, whatever the cookie says."""
+
+    __tablename__ = "web_sessions"
+    session_digest = Column(String(64), primary_key=True)
+    kind = Column(String(20), nullable=False)
+    account = Column(String(100), nullable=False)
+    created_at = Column(DateTime, nullable=False)
+    expires_at = Column(DateTime, nullable=False, index=True)
+    ended_at = Column(DateTime)
+
+
+class ImportRun(Base):  # type: ignore[misc,valid-type]
+    """One import of an export file, with its counts, so an operator can see what happened."""
+
+    __tablename__ = "import_runs"
+    id = Column(Integer, primary_key=True)
+    source = Column(String(500), nullable=False)
+    started_at = Column(DateTime, nullable=False)
+    finished_at = Column(DateTime)
+    stored = Column(Integer, nullable=False, default=0)
+    rejected = Column(Integer, nullable=False, default=0)
+    strict = Column(Boolean, nullable=False, default=False)
+    __table_args__ = (UniqueConstraint("source", "started_at"),)
+
+
+class StaffAccount(Base):  # type: ignore[misc,valid-type]
+    """A helpdesk account for /staff; administrators may also read the audit log."""
+
+    __tablename__ = "staff_accounts"
+    id = Column(Integer, primary_key=True)
+    username = Column(String(64), nullable=False, unique=True)
+    password_hash = Column(String(200), nullable=False)
+    is_admin = Column(Boolean, nullable=False, default=False)
+    created_at = Column(DateTime, nullable=False)
