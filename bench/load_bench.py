@@ -190,9 +190,9 @@ def stored_drafts(database_url: str) -> dict[str, Any]:
 
     database = Database(database_url)
     try:
-        with database.unit_of_work() as uow:
-            references = [str(r) for r in uow.session.execute(select(Draft.reference)).scalars()]
-            doubles = uow.session.execute(
+        with database.engine.connect() as connection:
+            references = [str(r) for r in connection.execute(select(Draft.reference)).scalars()]
+            doubles = connection.execute(
                 select(Draft.person_id).where(Draft.kind == "renewal", Draft.status == "draft")
                 .group_by(Draft.person_id).having(func.count() > 1)).scalars().all()
     finally:

@@ -20,14 +20,11 @@ from dataclasses import dataclass
 from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
-from sqlalchemy import func, insert, select
 
 from bot.config import AttemptLimitSettings
 from bot.security.keys import pseudonym
-from bot.store.models import VerificationAttempt
 from bot.store.unit_of_work import UnitOfWork
 
-ATTEMPTS = VerificationAttempt.__table__
 OVERALL = "overall"
 
 
@@ -72,10 +69,9 @@ class AttemptLimits:
     def record(self, uow: UnitOfWork, attempt: Attempt, subject: str, succeeded: bool, now: dt.datetime,
                person_id: str | None = None, employer_code: str | None = None) -> None:
         """Note the attempt (the caller commits); a failure also counts against the address and overall."""
-        uow.session.execute(insert(ATTEMPTS).values(
-            conversation_id=attempt.conversation_key, kind=attempt.kind, at=now, succeeded=succeeded,
-            person_id=person_id, employer_code=employer_code, subject_key=subject_key(attempt.kind, subject),
-            client_key=attempt.client_key))
+        uow.attempts.add(attempt.conversation_key, attempt.kind, now, succeeded,
+                         subject_key=subject_key(attempt.kind, subject), client_key=attempt.client_key,
+                         person_id=person_id, employer_code=employer_code)
         if not succeeded:
             if attempt.client_key:
                 self.window.hit(self.per_client, attempt.kind, attempt.client_key)
@@ -83,12 +79,9 @@ class AttemptLimits:
 
     def _subject_pause(self, uow: UnitOfWork, kind: str, key: str, now: dt.datetime) -> dt.datetime | None:
         since = now - dt.timedelta(seconds=self.settings.subject_window_seconds)
-        failures, latest = uow.session.execute(
-            select(func.count(), func.max(ATTEMPTS.c.at))
-            .where(ATTEMPTS.c.kind == kind, ATTEMPTS.c.subject_key == key, ATTEMPTS.c.at >= since,
-                   ATTEMPTS.c.succeeded.is_(False))).one()
+        failures, latest = uow.attempts.subject_failures(kind, key, since)
         beyond = failures - self.settings.free_failures_per_subject
         if beyond < 0 or latest is None:
             return None
         pause = min(self.settings.first_pause_seconds * 2 ** beyond, self.settings.longest_pause_seconds)
-        return latest + dt.timedelta(seconds=pause)  # type: ignore[no-any-return]
+        return latest + dt.timedelta(seconds=pause)

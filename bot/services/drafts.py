@@ -15,11 +15,11 @@ from functools import lru_cache
 from typing import Any
 
 import yaml
-from sqlalchemy import insert, select, update
 
 from bot.config import PROJECT_ROOT
 from bot.replies.knowledge import basis_line
-from bot.store.models import Draft
+from bot.store.drafts import OPEN as OPEN  # re-exported: the statuses a draft is shown with
+from bot.store.drafts import WITHDRAWN as WITHDRAWN
 from bot.store.unit_of_work import UnitOfWork
 from rules_engine.calendar import shown
 from rules_engine.identity import mask_id_number
@@ -28,9 +28,6 @@ from rules_engine.policy import Citation
 from rules_engine.record import Record
 from rules_engine.registration_kinds import CancellationPath, cancellation_route
 from rules_engine.report import StatusReport, status_report
-
-DRAFTS = Draft.__table__
-OPEN, WITHDRAWN = "draft", "withdrawn"
 
 
 class DraftKind(Enum):
@@ -181,40 +178,29 @@ def save_draft(uow: UnitOfWork, request: DraftRequest, content: dict[str, Any], 
     The reference carries the year of the system's today (ASSISTANT_TODAY), like every date it shows.
     """
     body = json.dumps(content, ensure_ascii=False)
-    existing = uow.session.execute(select(DRAFTS).where(
-        DRAFTS.c.person_id == request.person_id, DRAFTS.c.kind == request.kind.value, DRAFTS.c.status == OPEN)
-        .order_by(DRAFTS.c.id.desc())).mappings().first()
+    existing = uow.drafts.open_draft(request.person_id, request.kind.value)
     if existing is not None:
-        uow.session.execute(update(DRAFTS).where(DRAFTS.c.id == existing["id"])
-                            .values(content=body, updated_at=now, conversation_id=conversation_id))
+        uow.drafts.update_content(existing["id"], body, conversation_id, now)
         draft_id, created = existing["id"], False
     else:
-        result = uow.session.execute(insert(DRAFTS).values(
-            person_id=request.person_id, kind=request.kind.value, status=OPEN, content=body,
-            conversation_id=conversation_id, created_at=now, updated_at=now))
-        draft_id, created = result.inserted_primary_key[0], True
+        draft_id, created = uow.drafts.add(request.person_id, request.kind.value, body, conversation_id, now), True
         prefix = texts()["kinds"][request.kind.value]["prefix"]
-        uow.session.execute(update(DRAFTS).where(DRAFTS.c.id == draft_id)
-                            .values(reference=f"{prefix}-{today.year}-{draft_id:06d}"))
+        uow.drafts.set_reference(draft_id, f"{prefix}-{today.year}-{draft_id:06d}")
+    stored = _stored(uow.drafts.get(draft_id))
     uow.commit()
-    row = uow.session.execute(select(DRAFTS).where(DRAFTS.c.id == draft_id)).mappings().one()
-    return _stored(row), created
+    return stored, created
 
 
 def drafts_of(uow: UnitOfWork, person_id: str) -> list[StoredDraft]:
-    rows = uow.session.execute(select(DRAFTS).where(DRAFTS.c.person_id == person_id)
-                               .order_by(DRAFTS.c.id)).mappings().all()
-    return [_stored(row) for row in rows]
+    return [_stored(row) for row in uow.drafts.of_person(person_id)]
 
 
 def draft_by_reference(uow: UnitOfWork, reference: str) -> StoredDraft | None:
-    row = uow.session.execute(select(DRAFTS).where(DRAFTS.c.reference == reference.upper())).mappings().first()
+    row = uow.drafts.by_reference(reference)
     return None if row is None else _stored(row)
 
 
 def withdraw_draft(uow: UnitOfWork, person_id: str, reference: str, now: dt.datetime) -> bool:
-    result = uow.session.execute(update(DRAFTS).where(
-        DRAFTS.c.person_id == person_id, DRAFTS.c.reference == reference.upper(), DRAFTS.c.status == OPEN)
-        .values(status=WITHDRAWN, updated_at=now))
+    withdrawn = uow.drafts.withdraw(person_id, reference, now)
     uow.commit()
-    return bool(result.rowcount)
+    return withdrawn

@@ -6,14 +6,9 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import insert
-
 from bot.security.redaction import mask_id_numbers as mask_id_numbers  # re-exported: it was defined here
 from bot.security.redaction import redact_credentials
-from bot.store.models import HandoverTicket
 from bot.store.unit_of_work import Database
-
-TICKETS = HandoverTicket.__table__
 
 
 def open_ticket(database: Database, conversation_id: str, person_id: str | None, reason: str,
@@ -22,9 +17,7 @@ def open_ticket(database: Database, conversation_id: str, person_id: str | None,
     # The helpdesk reads what was said, not the credentials typed to get there (bot.security.redaction).
     cleaned = [{**line, "text": redact_credentials(str(line.get("text", "")))} for line in transcript]
     with database.unit_of_work() as uow:
-        result = uow.session.execute(insert(TICKETS).values(
-            conversation_id=conversation_id, person_id=person_id, reason=redact_credentials(reason),
-            transcript=json.dumps(cleaned, ensure_ascii=False), status="open", created_at=now))
-        ticket_id = result.inserted_primary_key[0]
+        ticket_id = uow.tickets.add(conversation_id, person_id, redact_credentials(reason),
+                                    json.dumps(cleaned, ensure_ascii=False), now)
         uow.commit()
     return f"RG-{ticket_id:06d}"

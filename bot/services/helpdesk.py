@@ -7,16 +7,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, update
-
 from bot.security.keys import pseudonym
 from bot.security.passwords import hash_secret, needs_rehash, secret_matches, spend_like_a_check
-from bot.store.models import AuditEvent, HandoverTicket, StaffAccount
 from bot.store.unit_of_work import UnitOfWork
 
-ACCOUNTS = StaffAccount.__table__
-AUDIT = AuditEvent.__table__
-TICKETS = HandoverTicket.__table__
 MIN_PASSWORD_LENGTH = 10
 
 
@@ -28,46 +22,39 @@ class Staff:
 
 def add_staff(uow: UnitOfWork, username: str, password: str, is_admin: bool, now: dt.datetime) -> bool:
     """False when the name is taken; the password is stored only as a salted hash."""
-    if uow.session.execute(select(ACCOUNTS.c.id).where(ACCOUNTS.c.username == username)).first():
+    if uow.staff.exists(username):
         return False
-    uow.session.execute(insert(ACCOUNTS).values(username=username, password_hash=hash_secret(password),
-                                                is_admin=is_admin, created_at=now))
+    uow.staff.add(username, hash_secret(password), is_admin, now)
     uow.commit()
     return True
 
 
 def check_login(uow: UnitOfWork, username: str, password: str) -> Staff | None:
-    """The account, when the password is right; an old hash is replaced by a current Argon2id one."""
-    row = uow.session.execute(select(ACCOUNTS).where(ACCOUNTS.c.username == username)).mappings().first()
+    """The account, when the password is right; an old hash is replaced by a current Argon2id one, kept when the
+    caller commits the login (with its attempt record)."""
+    row = uow.staff.by_username(username)
     if row is None:
         spend_like_a_check(password)
         return None
     if not secret_matches(password, row["password_hash"]):
         return None
     if needs_rehash(row["password_hash"]):
-        uow.session.execute(update(ACCOUNTS).where(ACCOUNTS.c.id == row["id"])
-                            .values(password_hash=hash_secret(password)))
-        uow.commit()
+        uow.staff.set_password_hash(row["id"], hash_secret(password))
     return Staff(row["username"], bool(row["is_admin"]))
 
 
 def audit(uow: UnitOfWork, actor: str, action: str, subject_person_id: str | None, details: dict[str, Any],
           now: dt.datetime) -> None:
-    uow.session.execute(insert(AUDIT).values(at=now, actor=actor, action=action, subject_person_id=subject_person_id,
-                                             details=json.dumps(details, ensure_ascii=False)))
-    uow.commit()
+    """Written in the caller's transaction: what was seen or changed and its record are kept together or not at all."""
+    uow.audit.add(now, actor, action, subject_person_id, json.dumps(details, ensure_ascii=False))
 
 
 def audit_events(uow: UnitOfWork, limit: int = 200) -> list[dict[str, Any]]:
-    rows = uow.session.execute(select(AUDIT).order_by(AUDIT.c.id.desc()).limit(limit)).mappings().all()
-    return [{**row, "details": json.loads(row["details"])} for row in rows]
+    return [{**row, "details": json.loads(row["details"])} for row in uow.audit.latest(limit)]
 
 
 def tickets(uow: UnitOfWork, include_closed: bool = False) -> list[dict[str, Any]]:
-    query = select(TICKETS).order_by(TICKETS.c.id)
-    if not include_closed:
-        query = query.where(TICKETS.c.status != "closed")
-    return [_for_staff(row) for row in uow.session.execute(query).mappings().all()]
+    return [_for_staff(row) for row in uow.tickets.listed(include_closed)]
 
 
 def _for_staff(row: Any) -> dict[str, Any]:
@@ -79,19 +66,25 @@ def _for_staff(row: Any) -> dict[str, Any]:
 
 
 def ticket(uow: UnitOfWork, ticket_id: int) -> dict[str, Any] | None:
-    row = uow.session.execute(select(TICKETS).where(TICKETS.c.id == ticket_id)).mappings().first()
+    row = uow.tickets.get(ticket_id)
     return None if row is None else {**_for_staff(row), "transcript": json.loads(row["transcript"])}
 
 
-def claim_ticket(uow: UnitOfWork, ticket_id: int, username: str) -> bool:
-    result = uow.session.execute(update(TICKETS).where(TICKETS.c.id == ticket_id, TICKETS.c.status == "open")
-                                 .values(status="claimed", claimed_by=username))
-    uow.commit()
-    return bool(result.rowcount)
+def view_ticket(uow: UnitOfWork, ticket_id: int, username: str, now: dt.datetime) -> dict[str, Any] | None:
+    """The ticket, its opening recorded: the transcript is the person's own words, like a lookup's status card."""
+    found = ticket(uow, ticket_id)
+    if found is not None:
+        audit(uow, username, "view_ticket", found["person_id"], {"ticket": ticket_id}, now)
+        uow.commit()
+    return found
 
 
-def close_ticket(uow: UnitOfWork, ticket_id: int, username: str, now: dt.datetime) -> bool:
-    result = uow.session.execute(update(TICKETS).where(TICKETS.c.id == ticket_id, TICKETS.c.status != "closed")
-                                 .values(status="closed", closed_at=now, claimed_by=username))
+def change_ticket(uow: UnitOfWork, ticket_id: int, action: str, username: str, now: dt.datetime) -> bool:
+    """Claim or close the ticket and record that it was tried, in one commit; whether the ticket changed."""
+    if action == "claim":
+        changed = uow.tickets.claim(ticket_id, username)
+    else:
+        changed = uow.tickets.close(ticket_id, username, now)
+    audit(uow, username, f"ticket_{action}", None, {"ticket": ticket_id}, now)
     uow.commit()
-    return bool(result.rowcount)
+    return changed

@@ -15,22 +15,17 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.config import AttemptLimitSettings, settings
 from bot.security.passwords import hash_secret, secret_matches
 from bot.services.attempt_limits import Attempt, AttemptLimits
-from bot.store.models import Employer, HostTokenUse, VerificationAttempt
 from bot.store.unit_of_work import UnitOfWork
 from rules_engine.identity import mask_id_number
 from rules_engine.record import Record
 
 ACCESS_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out on the phone
 ACCESS_CODE_LENGTH = 8
-ATTEMPTS = VerificationAttempt.__table__
-EMPLOYERS = Employer.__table__
-TOKEN_USES = HostTokenUse.__table__
 
 
 # The key of the custom message that tells the chat page who is identified (bot/web/app.py takes it out).
@@ -64,10 +59,7 @@ def normalise_last6(text: str) -> str:
 def _conversation_lock(uow: UnitOfWork, attempt: Attempt, settings: AttemptLimitSettings,
                        now: dt.datetime) -> tuple[int, dt.datetime | None]:
     """This conversation's failures since its last success, and the end of its lock if one is running."""
-    rows = uow.session.execute(
-        select(ATTEMPTS.c.at, ATTEMPTS.c.succeeded)
-        .where(ATTEMPTS.c.conversation_id == attempt.conversation_key, ATTEMPTS.c.kind == attempt.kind)
-        .order_by(ATTEMPTS.c.at.desc(), ATTEMPTS.c.id.desc())).all()
+    rows = uow.attempts.conversation_history(attempt.conversation_key, attempt.kind)
     failures: list[dt.datetime] = []
     for at, succeeded in rows:
         if succeeded:
@@ -84,10 +76,8 @@ LOCKED_SUFFIX = "_while_locked"  # recorded like every attempt, but counted towa
 
 
 def _refused_while_locked(uow: UnitOfWork, attempt: Attempt, now: dt.datetime) -> None:
-    uow.session.execute(insert(ATTEMPTS).values(conversation_id=attempt.conversation_key,
-                                                kind=attempt.kind + LOCKED_SUFFIX, at=now, succeeded=False,
-                                                client_key=attempt.client_key))
-    uow.commit()
+    uow.attempts.add(attempt.conversation_key, attempt.kind + LOCKED_SUFFIX, now, False,
+                     client_key=attempt.client_key)
 
 
 def _locked_until(uow: UnitOfWork, limits: AttemptLimits, attempt: Attempt, subject: str,
@@ -99,6 +89,14 @@ def _locked_until(uow: UnitOfWork, limits: AttemptLimits, attempt: Attempt, subj
 
 def verify_registrant(uow: UnitOfWork, limits: AttemptLimits, attempt: Attempt, name: str, last6: str,
                       now: dt.datetime) -> Verification:
+    """Whoever asks and whatever the answer, the attempt is recorded: one commit per call."""
+    verification = _verify_registrant(uow, limits, attempt, name, last6, now)
+    uow.commit()
+    return verification
+
+
+def _verify_registrant(uow: UnitOfWork, limits: AttemptLimits, attempt: Attempt, name: str, last6: str,
+                       now: dt.datetime) -> Verification:
     name = name.strip()
     failures, locked_until = _locked_until(uow, limits, attempt, name, now)
     if locked_until is not None:
@@ -107,10 +105,8 @@ def verify_registrant(uow: UnitOfWork, limits: AttemptLimits, attempt: Attempt, 
     matches = uow.registry.find_by_name_and_id_last6(name, normalise_last6(last6))
     if len(matches) == 1:
         limits.record(uow, attempt, name, True, now, person_id=matches[0].person_id)
-        uow.commit()
         return Verification(Outcome.VERIFIED, matches[0])
     limits.record(uow, attempt, name, False, now)
-    uow.commit()
     if len(matches) > 1:
         return Verification(Outcome.AMBIGUOUS)
     return _after_failure(uow, limits, attempt, name, failures + 1, now, Verification)  # type: ignore[no-any-return]
@@ -171,19 +167,16 @@ def claim_host_token(uow: UnitOfWork, token: str, conversation_key: str, now: dt
     """Whether this conversation may use the token: the first conversation that brings it owns it, so a copy
     (from a log, a shared link or another person's page) opens nothing elsewhere."""
     digest = hashlib.sha256(token.encode("utf-8")).hexdigest()
-    owner = uow.session.execute(select(TOKEN_USES.c.conversation_key)
-                                .where(TOKEN_USES.c.token_digest == digest)).scalar()
+    owner = uow.attempts.token_owner(digest)
     if owner is None:
         try:
-            uow.session.execute(insert(TOKEN_USES).values(token_digest=digest, conversation_key=conversation_key,
-                                                          first_used_at=now))
+            uow.attempts.add_token_use(digest, conversation_key, now)
             uow.commit()
             return True
         except IntegrityError:  # another replica claimed it a moment ago
-            uow.session.rollback()
-            owner = uow.session.execute(select(TOKEN_USES.c.conversation_key)
-                                        .where(TOKEN_USES.c.token_digest == digest)).scalar()
-    return bool(owner == conversation_key)
+            uow.rollback()
+            owner = uow.attempts.token_owner(digest)
+    return owner == conversation_key
 
 
 # --- employers -----------------------------------------------------------------------------------
@@ -194,8 +187,7 @@ def issue_access_code(uow: UnitOfWork, credit_code: str) -> str | None:
     if uow.registry.employer(credit_code) is None:
         return None
     code = "".join(secrets.choice(ACCESS_CODE_ALPHABET) for _ in range(ACCESS_CODE_LENGTH))
-    uow.session.execute(update(EMPLOYERS).where(EMPLOYERS.c.credit_code == credit_code)
-                        .values(access_code_hash=hash_secret(code)))
+    uow.registry.set_access_code_hash(credit_code, hash_secret(code))
     uow.commit()
     return code
 
@@ -211,6 +203,14 @@ class EmployerVerification:
 
 def verify_employer(uow: UnitOfWork, limits: AttemptLimits, attempt: Attempt, credit_code: str, access_code: str,
                     now: dt.datetime) -> EmployerVerification:
+    """Like verify_registrant: the attempt is recorded whatever the answer, in one commit."""
+    verification = _verify_employer(uow, limits, attempt, credit_code, access_code, now)
+    uow.commit()
+    return verification
+
+
+def _verify_employer(uow: UnitOfWork, limits: AttemptLimits, attempt: Attempt, credit_code: str, access_code: str,
+                     now: dt.datetime) -> EmployerVerification:
     code = normalise_last6(credit_code)
     failures, locked_until = _locked_until(uow, limits, attempt, code, now)
     if locked_until is not None:
@@ -219,8 +219,6 @@ def verify_employer(uow: UnitOfWork, limits: AttemptLimits, attempt: Attempt, cr
     employer = uow.registry.employer(code)
     if employer is not None and secret_matches(normalise_last6(access_code), employer["access_code_hash"]):
         limits.record(uow, attempt, code, True, now, employer_code=code)
-        uow.commit()
         return EmployerVerification(Outcome.VERIFIED, code, employer["name"])
     limits.record(uow, attempt, code, False, now)
-    uow.commit()
     return _after_failure(uow, limits, attempt, code, failures + 1, now, EmployerVerification)  # type: ignore[no-any-return]

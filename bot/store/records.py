@@ -83,6 +83,10 @@ class RegistryRepository:
                 [{"code": code, "new_name": rows[code]["name"], "new_unit_type": rows[code]["unit_type"],
                   "new_city": rows[code]["city"]} for code in known])
 
+    def set_access_code_hash(self, credit_code: str, access_code_hash: str) -> None:
+        self.session.execute(update(EMPLOYERS).where(EMPLOYERS.c.credit_code == credit_code)
+                             .values(access_code_hash=access_code_hash))
+
     # --- reading -------------------------------------------------------------------------------
 
     def records_for(self, person_ids: Sequence[str]) -> list[Record]:

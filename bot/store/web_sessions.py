@@ -8,9 +8,9 @@ import hashlib
 import secrets
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
 
 from bot.store.models import WebSession
-from bot.store.unit_of_work import UnitOfWork
 
 SESSIONS = WebSession.__table__
 
@@ -19,22 +19,23 @@ def _digest(session_id: str) -> str:
     return hashlib.sha256(session_id.encode("utf-8")).hexdigest()
 
 
-def open_session(uow: UnitOfWork, kind: str, account: str, now: dt.datetime, lasts: dt.timedelta) -> str:
-    session_id = secrets.token_urlsafe(32)
-    uow.session.execute(insert(SESSIONS).values(session_digest=_digest(session_id), kind=kind, account=account,
-                                                created_at=now, expires_at=now + lasts))
-    uow.commit()
-    return session_id
+class WebSessionRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
 
+    def open(self, kind: str, account: str, now: dt.datetime, lasts: dt.timedelta) -> str:
+        """The new session's id, for the cookie; the caller commits."""
+        session_id = secrets.token_urlsafe(32)
+        self.session.execute(insert(SESSIONS).values(session_digest=_digest(session_id), kind=kind, account=account,
+                                                     created_at=now, expires_at=now + lasts))
+        return session_id
 
-def session_active(uow: UnitOfWork, session_id: str, kind: str, now: dt.datetime) -> bool:
-    found = uow.session.execute(select(SESSIONS.c.session_digest).where(
-        SESSIONS.c.session_digest == _digest(session_id), SESSIONS.c.kind == kind, SESSIONS.c.ended_at.is_(None),
-        SESSIONS.c.expires_at > now)).first()
-    return found is not None
+    def active(self, session_id: str, kind: str, now: dt.datetime) -> bool:
+        found = self.session.execute(select(SESSIONS.c.session_digest).where(
+            SESSIONS.c.session_digest == _digest(session_id), SESSIONS.c.kind == kind, SESSIONS.c.ended_at.is_(None),
+            SESSIONS.c.expires_at > now)).first()
+        return found is not None
 
-
-def end_session(uow: UnitOfWork, session_id: str, now: dt.datetime) -> None:
-    uow.session.execute(update(SESSIONS).where(SESSIONS.c.session_digest == _digest(session_id),
-                                               SESSIONS.c.ended_at.is_(None)).values(ended_at=now))
-    uow.commit()
+    def end(self, session_id: str, now: dt.datetime) -> None:
+        self.session.execute(update(SESSIONS).where(SESSIONS.c.session_digest == _digest(session_id),
+                                                    SESSIONS.c.ended_at.is_(None)).values(ended_at=now))

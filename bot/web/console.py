@@ -12,9 +12,10 @@ from sanic.request import Request
 from bot.config import today
 from bot.replies.documents import draft_link
 from bot.replies.messages import say
+from bot.services import helpdesk
 from bot.services.attempt_limits import Attempt, AttemptLimits
 from bot.services.drafts import drafts_of, texts
-from bot.services.helpdesk import audit, audit_events, check_login, claim_ticket, close_ticket, ticket, tickets
+from bot.services.helpdesk import audit, audit_events, check_login, tickets, view_ticket
 from bot.store.unit_of_work import Database
 from bot.web.client import client_address
 from bot.web.login_pages import LoginForm
@@ -156,19 +157,12 @@ def _tickets(database: Database) -> list[dict[str, Any]]:
 def _ticket(database: Database, ticket_id: int, user: str) -> dict[str, Any] | None:
     """The ticket, its opening recorded: the transcript is the person's own words, like a lookup's status card."""
     with database.unit_of_work() as uow:
-        found = ticket(uow, ticket_id)
-        if found is not None:
-            audit(uow, user, "view_ticket", found["person_id"], {"ticket": ticket_id}, _now())
-        return found
+        return view_ticket(uow, ticket_id, user, _now())
 
 
 def _change_ticket(database: Database, ticket_id: int, action: str, user: str) -> None:
     with database.unit_of_work() as uow:
-        if action == "claim":
-            claim_ticket(uow, ticket_id, user)
-        else:
-            close_ticket(uow, ticket_id, user, _now())
-        audit(uow, user, f"ticket_{action}", None, {"ticket": ticket_id}, _now())
+        helpdesk.change_ticket(uow, ticket_id, action, user, _now())
 
 
 def _audit_events(database: Database) -> list[dict[str, Any]]:
@@ -194,7 +188,9 @@ def _search(database: Database, query: str, user: str) -> tuple[list[dict[str, A
                 by_number = uow.registry.find_by_registration_no(query)
                 records = [by_number] if by_number else uow.registry.find_by_name(query)
         audit(uow, user, "search", None, {"query_kind": "text", "results": len(records)}, _now())
-        return [_summary(r) for r in records], tickets(uow)
+        queue = tickets(uow)
+        uow.commit()
+        return [_summary(r) for r in records], queue
 
 
 def _person(database: Database, person_id: str, user: str) -> dict[str, Any] | None:
@@ -206,6 +202,7 @@ def _person(database: Database, person_id: str, user: str) -> dict[str, Any] | N
         words = texts()
         drafts = [{"reference": d.reference, "status": words["statuses"].get(d.status, d.status),
                    "link": draft_link(d.reference, d.status)} for d in drafts_of(uow, person_id)]
+        uow.commit()
     as_of = today()
     return {"person": _summary(record), "report": report_to_dict(status_report(record, as_of)),
             "as_of": as_of.isoformat(), "drafts": drafts}

@@ -54,6 +54,7 @@ def _rows(database: Database, code: str, chosen: RosterFilter) -> list[list[str]
     with database.unit_of_work() as uow:
         reports = employer_roster(uow.registry, code, as_of)
         audit(uow, f"employer:{code}", "roster", None, {"rows": len(reports)}, _now())
+        uow.commit()
     return roster_rows(reports, as_of, chosen)
 
 

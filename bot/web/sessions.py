@@ -19,7 +19,6 @@ from sanic.response import HTTPResponse
 from bot.config import cookie_secure_forced
 from bot.security.keys import Purpose, derived_key
 from bot.store.unit_of_work import Database
-from bot.store.web_sessions import end_session, open_session, session_active
 
 COOKIE = "qj_session"
 SALT = "staff-or-employer-session"
@@ -38,7 +37,8 @@ def start_session(response: HTTPResponse, request: Request, database: Database, 
                   **claims: Any) -> None:
     """Open a session for the account (one database write) and give the browser its cookie."""
     with database.unit_of_work() as uow:
-        session_id = open_session(uow, kind, account, _now(), dt.timedelta(seconds=SESSION_SECONDS))
+        session_id = uow.web_sessions.open(kind, account, _now(), dt.timedelta(seconds=SESSION_SECONDS))
+        uow.commit()
     payload = {**claims, "kind": kind, "sid": session_id, "csrf": secrets.token_urlsafe(16)}
     response.cookies[COOKIE] = _serializer().dumps(payload)
     cookie = response.cookies[COOKIE]
@@ -67,7 +67,7 @@ def session(request: Request, database: Database, kind: str) -> dict[str, Any] |
     if claims is None or claims.get("kind") != kind:
         return None
     with database.unit_of_work() as uow:
-        return claims if session_active(uow, claims["sid"], kind, _now()) else None
+        return claims if uow.web_sessions.active(claims["sid"], kind, _now()) else None
 
 
 def finish_session(response: HTTPResponse, request: Request, database: Database) -> None:
@@ -75,7 +75,8 @@ def finish_session(response: HTTPResponse, request: Request, database: Database)
     claims = _claims(request)
     if claims is not None:
         with database.unit_of_work() as uow:
-            end_session(uow, claims["sid"], _now())
+            uow.web_sessions.end(claims["sid"], _now())
+            uow.commit()
     response.cookies[COOKIE] = ""
     response.cookies[COOKIE]["max-age"] = 0
     response.cookies[COOKIE]["path"] = "/"

@@ -8,10 +8,8 @@ import json
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy import select
 
 from actions.knowledge import ActionAnswerFaq, ActionClarify, ActionHandoff
-from bot.store.models import HandoverTicket
 from bot.store.unit_of_work import Database
 from rules_engine import parameters
 from tests.actions.conftest import texts, tracker
@@ -81,7 +79,7 @@ def test_handoff_records_a_ticket_with_the_transcript(registry: Database) -> Non
     reply = texts(dispatcher)[0]
     assert "工单号 RG-000001" in reply and "工作日" in reply
     with registry.unit_of_work() as uow:
-        ticket = uow.session.execute(select(HandoverTicket.__table__)).mappings().one()
+        [ticket] = uow.tickets.listed(include_closed=True)
     transcript = json.loads(ticket["transcript"])
     assert ticket["conversation_id"] == "conv-1" and len(transcript) == 2
     assert "520102198001011235" not in ticket["transcript"] and "5201**********1235" in ticket["transcript"]

@@ -7,7 +7,6 @@ import datetime as dt
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy import func, select
 
 import actions.personal
 import actions.services
@@ -21,7 +20,6 @@ from actions.personal import (
     ActionSwitchPerson,
 )
 from bot.services.identity import issue_access_code, sign_token
-from bot.store.models import Draft, VerificationAttempt
 from bot.store.unit_of_work import Database
 from rules_engine.identity import make_id_number
 from tests.actions.conftest import slots_set, texts, tracker
@@ -83,7 +81,7 @@ def test_five_failures_lock_the_conversation_and_pause_the_name_everywhere(regis
     _later, events = run(ActionIdentify(), tracker(f"王建国 {LAST6}", "identify", sender="third"))
     assert slots_set(events)["person_id"] == "P000001"
     with registry.unit_of_work() as uow:
-        assert uow.session.scalar(select(func.count()).select_from(VerificationAttempt.__table__)) == 9
+        assert uow.attempts.count() == 9
 
 
 def test_a_signed_token_identifies_and_a_forged_one_does_not(registry: Database, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -148,7 +146,7 @@ def test_renewal_draft_lists_blockers_and_is_saved_once(registry: Database) -> N
     again, _ = run(ActionDraftSave(), tracker("确认", "affirm", slots=draft_slots()))
     assert "原有的草稿" in texts(again)[0]
     with registry.unit_of_work() as uow:
-        assert uow.session.scalar(select(func.count()).select_from(Draft.__table__)) == 1
+        assert uow.drafts.count() == 1
     listing, _ = run(ActionMyDrafts(), tracker("我的草稿", "my_drafts", slots={"person_id": "P000001"}))
     assert "延续注册" in texts(listing)[0] and "草稿" in texts(listing)[0]
     withdrawn, _ = run(ActionWithdrawDraft(), tracker("撤回草稿", "withdraw_draft", slots={"person_id": "P000001"}))

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from sqlalchemy import select
-
 from bot.services.handover import open_ticket
 from bot.store.models import HandoverTicket
 from bot.store.unit_of_work import Database
@@ -26,7 +24,8 @@ def test_the_transcript_and_reason_are_stored_without_credentials(database: Data
     reply = open_ticket(database, "conv-r", None, "转人工，电话13812345678", transcript, dt.datetime(2025, 12, 1))
     assert "RG-000001" in reply
     with database.unit_of_work() as uow:
-        reason, stored = uow.session.execute(select(TICKETS.c.reason, TICKETS.c.transcript)).one()
+        [ticket] = uow.tickets.listed()
+    reason, stored = ticket["reason"], ticket["transcript"]
     lines = json.loads(stored)
     assert reason == "转人工，电话138****5678"
     assert [line["text"] for line in lines] == [

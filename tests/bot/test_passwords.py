@@ -6,12 +6,9 @@ import datetime as dt
 import hashlib
 from pathlib import Path
 
-from sqlalchemy import select
-
 from bot.security.passwords import hash_secret, needs_rehash, secret_matches
 from bot.services.helpdesk import add_staff, check_login
 from bot.store.migrate import upgrade_to_head
-from bot.store.models import StaffAccount
 from bot.store.unit_of_work import Database
 
 
@@ -34,15 +31,19 @@ def test_an_old_pbkdf2_hash_still_logs_in_and_is_replaced_by_argon2id(tmp_path: 
     database = Database(url)
     with database.unit_of_work() as uow:
         add_staff(uow, "old-kefu", "password-123", False, dt.datetime(2025, 1, 1))
-    accounts = StaffAccount.__table__
     with database.unit_of_work() as uow:
-        uow.session.execute(accounts.update().values(password_hash=legacy_hash("password-123")))
+        account = uow.staff.by_username("old-kefu")
+        assert account is not None
+        uow.staff.set_password_hash(account["id"], legacy_hash("password-123"))
         uow.commit()
     with database.unit_of_work() as uow:
         assert check_login(uow, "old-kefu", "wrong-password") is None
         assert check_login(uow, "old-kefu", "password-123") is not None
         assert check_login(uow, "nobody", "password-123") is None
+        uow.commit()  # the login's caller commits it, the new hash with it
     with database.unit_of_work() as uow:
-        stored = uow.session.execute(select(accounts.c.password_hash)).scalar_one()
+        account = uow.staff.by_username("old-kefu")
+        assert account is not None
+    stored = account["password_hash"]
     assert stored.startswith("$argon2id$") and secret_matches("password-123", stored)
     database.dispose()

@@ -29,8 +29,8 @@ def write(tmp_path: Path, text: str, name: str = "export.jsonl") -> Path:
 
 
 def count(database: Database, model: type) -> int:
-    with database.unit_of_work() as uow:
-        return int(uow.session.scalar(select(func.count()).select_from(model.__table__)) or 0)
+    with database.engine.connect() as connection:
+        return int(connection.scalar(select(func.count()).select_from(model.__table__)) or 0)
 
 
 def test_import_stores_exactly_the_records_the_rules_engine_reads(database: Database, tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import psutil
 import pytest
 import requests
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 
 from bench.system import Supervised, supervised
 from bot.replies.messages import say
@@ -52,7 +52,7 @@ def draft_count(database_url: str) -> int:
     database = Database(database_url)
     try:
         with database.unit_of_work() as uow:
-            return int(uow.session.execute(select(func.count()).select_from(Draft)).scalar_one())
+            return uow.drafts.count()
     finally:
         database.dispose()
 

@@ -19,7 +19,6 @@ from bench.system import Supervised, supervised
 from bot.security.kept_secrets import ACTION_SECRET_HEADER
 from bot.services.drafts import DraftKind, DraftRequest, check_draft, draft_content, save_draft, withdraw_draft
 from bot.services.identity import sign_token
-from bot.store.models import HostTokenUse
 from bot.store.unit_of_work import Database
 from rules_engine.identity import make_id_number
 from rules_engine.record_format import parse_record
@@ -163,7 +162,7 @@ def test_a_replayed_host_token_opens_nothing(system: Supervised, database_url: s
     database = Database(database_url)
     try:
         with database.unit_of_work() as uow:
-            digests = [row[0] for row in uow.session.query(HostTokenUse.token_digest).all()]
+            digests = uow.attempts.token_digests()
     finally:
         database.dispose()
     assert digests and token not in digests  # only digests are kept
