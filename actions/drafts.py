@@ -14,19 +14,10 @@ from actions.personal import ask_identity, known_person
 from actions.services import assistant_today, database, in_thread, latest_text, now
 from bot.parsing.draft_answers import documents, draft_reference, phone_number, wants_all
 from bot.replies.documents import draft_link
+from bot.replies.drafts import check_draft, draft_content, summary, texts
 from bot.replies.messages import say
 from bot.services.carried_values import seal, unseal
-from bot.services.drafts import (
-    DraftKind,
-    DraftRequest,
-    check_draft,
-    draft_content,
-    drafts_of,
-    save_draft,
-    summary,
-    texts,
-    withdraw_draft,
-)
+from bot.services.drafts import DraftKind, DraftRequest, drafts_of, save_draft, withdraw_draft
 from rules_engine.calendar import chinese_date
 from rules_engine.record import Record
 

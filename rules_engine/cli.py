@@ -110,6 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _ChineseArgumentParser(prog="python -m rules_engine", description="黔建建通〔2023〕55号 规则引擎")
     commands = parser.add_subparsers(dest="command", required=True)
     report = commands.add_parser("report", help="输出一条记录在指定日期的状态报告")
+    # environ: the rules engine's own command line may not import bot.config (it imports nothing of the project),
+    # and it honours ASSISTANT_TODAY like every command.
     report.add_argument("--as-of", dest="as_of", default=os.environ.get("ASSISTANT_TODAY"),
                         help="查询日期 YYYY-MM-DD（默认取环境变量 ASSISTANT_TODAY）")
     report.add_argument("file", help="记录文件（JSON 或 JSON Lines），- 表示标准输入")

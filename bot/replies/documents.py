@@ -10,9 +10,10 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot.config import PROJECT_ROOT, settings
+from bot.replies.drafts import texts
 from bot.replies.messages import say
 from bot.security.keys import Purpose, derived_key
-from bot.services.drafts import WITHDRAWN, StoredDraft, texts
+from bot.services.drafts import WITHDRAWN, StoredDraft
 
 TEMPLATES = PROJECT_ROOT / "bot" / "replies" / "templates"
 CJK_FONT = "STSong-Light"  # one of reportlab's built-in Adobe CID fonts: nothing to download

@@ -11,10 +11,11 @@ from sanic.request import Request
 
 from bot.config import today
 from bot.replies.documents import draft_link
+from bot.replies.drafts import texts
 from bot.replies.messages import say
 from bot.services import helpdesk
 from bot.services.attempt_limits import Attempt, AttemptLimits
-from bot.services.drafts import drafts_of, texts
+from bot.services.drafts import drafts_of
 from bot.services.helpdesk import audit, audit_events, check_login, tickets, view_ticket
 from bot.store.unit_of_work import Database
 from bot.web.client import client_address

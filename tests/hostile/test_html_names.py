@@ -16,7 +16,8 @@ import pytest
 import requests
 
 from bot.replies.documents import draft_html, draft_pdf, link_key
-from bot.services.drafts import DraftKind, DraftRequest, check_draft, draft_by_reference, draft_content, save_draft
+from bot.replies.drafts import check_draft, draft_content
+from bot.services.drafts import DraftKind, DraftRequest, draft_by_reference, save_draft
 from bot.services.helpdesk import add_staff
 from bot.services.identity import issue_access_code
 from rules_engine.record_format import parse_record

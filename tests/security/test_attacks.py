@@ -16,8 +16,9 @@ import requests
 from itsdangerous import TimestampSigner, URLSafeSerializer, URLSafeTimedSerializer
 
 from bench.system import Supervised, supervised
+from bot.replies.drafts import check_draft, draft_content
 from bot.security.kept_secrets import ACTION_SECRET_HEADER
-from bot.services.drafts import DraftKind, DraftRequest, check_draft, draft_content, save_draft, withdraw_draft
+from bot.services.drafts import DraftKind, DraftRequest, save_draft, withdraw_draft
 from bot.services.identity import sign_token
 from bot.store.unit_of_work import Database
 from rules_engine.identity import make_id_number

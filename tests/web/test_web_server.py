@@ -13,8 +13,9 @@ import requests
 
 from bot.exchange.importer import import_file
 from bot.replies.documents import link_key
+from bot.replies.drafts import check_draft, draft_content
 from bot.security.keys import pseudonym
-from bot.services.drafts import DraftKind, DraftRequest, check_draft, draft_content, save_draft
+from bot.services.drafts import DraftKind, DraftRequest, save_draft
 from bot.services.handover import open_ticket
 from bot.services.helpdesk import add_staff
 from bot.services.identity import issue_access_code
