@@ -305,3 +305,16 @@ def attempt_limit_settings(environ: Mapping[str, str] | None = None) -> AttemptL
 
 def identity_idle_seconds(environ: Mapping[str, str] | None = None) -> float:
     return settings(environ).identity_idle_minutes * 60
+
+
+def process_environment() -> dict[str, str]:
+    """A copy of this process's environment, for the children it starts (they read their own settings from it)."""
+    return dict(os.environ)
+
+
+def export_to_environment(values: Mapping[str, str], keep_existing: bool = False) -> None:
+    """Set variables in this process's environment: for the children it starts, and for Rasa, which substitutes
+    ${...} in endpoints.yml from its own environment. The settings read afterwards see them."""
+    for name, value in values.items():
+        if not (keep_existing and os.environ.get(name)):
+            os.environ[name] = value

@@ -18,7 +18,6 @@ from __future__ import annotations
 import importlib.abc
 import importlib.machinery
 import json
-import os
 import sys
 import tarfile
 import types
@@ -26,7 +25,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from bot.config import secret
+from bot.config import export_to_environment, secret
 from bot.security.kept_secrets import action_server_secret
 from bot.security.log_safety import install_log_safety
 
@@ -145,8 +144,8 @@ def with_token_from_environment(arguments: list[str], environ: Mapping[str, str]
 def main(argv: list[str] | None = None) -> None:
     install_log_safety()
     # endpoints.yml sends it to the action server; unset, both read the secret kept on this machine.
-    # environ: Rasa substitutes ${ACTION_SERVER_SECRET} in endpoints.yml from its own environment, not our settings
-    os.environ.setdefault("ACTION_SERVER_SECRET", action_server_secret())
+    # Rasa substitutes ${ACTION_SERVER_SECRET} in endpoints.yml from its own environment, not our settings.
+    export_to_environment({"ACTION_SERVER_SECRET": action_server_secret()}, keep_existing=True)
     arguments = with_token_from_environment(sys.argv[1:] if argv is None else argv)
     model = model_argument(arguments)
     if model is not None and model.is_file() and not needs_tensorflow(model):

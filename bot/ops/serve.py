@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import ctypes
-import os
 import signal
 import subprocess
 import sys
@@ -19,7 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.config import PROJECT_ROOT, settings
+from bot.config import PROJECT_ROOT, process_environment, settings
 from bot.security.kept_secrets import action_server_secret, rasa_auth_token, webhook_secret
 
 LOOPBACK = "127.0.0.1"
@@ -34,8 +33,7 @@ def ports() -> dict[str, str]:
 
 
 def service_environment() -> dict[str, str]:
-    # environ: a copy of ours for the children (with what they need added), not a setting read
-    env = dict(os.environ)
+    env = process_environment()  # the children's, with what they need added below
     found = settings()
     port = ports()
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")

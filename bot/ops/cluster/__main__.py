@@ -13,7 +13,7 @@ from pathlib import Path
 
 import requests
 
-from bot.config import PROJECT_ROOT, cluster_sanic_workers, settings
+from bot.config import PROJECT_ROOT, cluster_sanic_workers, export_to_environment, process_environment, settings
 from bot.ops.cluster.layout import LOOPBACK, Layout, layout, private_directory
 from bot.ops.cluster.nginx import write_nginx_config
 from bot.ops.cluster.postgres import initialise, server_command
@@ -24,8 +24,8 @@ DEFAULT_MODEL = PROJECT_ROOT / "models" / "qianjian.tar.gz"
 
 
 def cluster_environment(shape: Layout) -> dict[str, str]:
-    # environ: set here so that this supervisor's own settings() and every child it starts agree
-    os.environ.update({"DATABASE_URL": shape.database_url, "REDIS_URL": shape.redis_url,
+    # Set here so that this supervisor's own settings() and every child it starts agree.
+    export_to_environment({"DATABASE_URL": shape.database_url, "REDIS_URL": shape.redis_url,
                        "RASA_TELEMETRY_ENABLED": "false", "WEB_PORT": str(shape.web),
                        "ACTION_ENDPOINT_URL": f"http://{LOOPBACK}:{shape.action_balancer}/webhook",
                        "RASA_URL": f"http://{LOOPBACK}:{shape.rasa_balancer}",
@@ -44,8 +44,7 @@ def infrastructure(shape: Layout) -> list[Service]:
     redis_home = shape.home / "redis"
     redis_home.mkdir(mode=0o700, exist_ok=True)
     # PostgreSQL, Redis and nginx never connect to the database: the URL with its password stays out of theirs.
-    # environ: a copy of ours for the children, not a setting read
-    env = {name: value for name, value in os.environ.items() if name != "DATABASE_URL"}
+    env = {name: value for name, value in process_environment().items() if name != "DATABASE_URL"}
     return [Service("postgres", server_command(pg_home, shape.postgres, prefix), env),
             Service("redis", [redis, "--port", str(shape.redis), "--bind", LOOPBACK, "--save", "",
                               "--appendonly", "no", "--dir", str(redis_home)], env),
