@@ -37,6 +37,7 @@ class Employer(Base):  # type: ignore[misc,valid-type]
     unit_type = Column(String(20))
     city = Column(String(50))
     access_code_hash = Column(String(200))
+    reminder_email = Column(String(200))
 
 
 class Person(Base):  # type: ignore[misc,valid-type]
@@ -201,3 +202,79 @@ class StaffAccount(Base):  # type: ignore[misc,valid-type]
     password_hash = Column(String(200), nullable=False)
     is_admin = Column(Boolean, nullable=False, default=False)
     created_at = Column(DateTime, nullable=False)
+
+
+class Turn(Base):  # type: ignore[misc,valid-type]
+    """One message a registrant sent and what the assistant did with it, for feedback and /staff/insights.
+
+    The conversation is kept only as a keyed pseudonym and the text with credentials and ID numbers redacted
+    (bot.security.redaction), so nothing here leads back to a person. `vote` is the 👍 (1) or 👎 (-1) given to the
+    answer; `reviewed_topic` is what a staff member said the message was about (or "out_of_scope")."""
+
+    __tablename__ = "turns"
+    id = Column(Integer, primary_key=True)
+    conversation_key = Column(String(64), nullable=False)
+    asked_at = Column(DateTime, nullable=False)
+    day = Column(Date, nullable=False)
+    city = Column(String(50))
+    text = Column(Text, nullable=False)
+    kind = Column(String(20), nullable=False)
+    intent = Column(String(80))
+    confidence = Column(Float)
+    topic = Column(String(80))
+    basis = Column(String(300))
+    vote = Column(Integer)
+    vote_reason = Column(String(20))
+    voted_at = Column(DateTime)
+    reviewed_topic = Column(String(80))
+    reviewed_by = Column(String(100))
+    reviewed_at = Column(DateTime)
+    __table_args__ = (Index("ix_turns_day_topic", "day", "topic"),
+                      Index("ix_turns_day_city", "day", "city"),
+                      Index("ix_turns_conversation_day", "conversation_key", "day"),
+                      Index("ix_turns_kind_asked_at", "kind", "asked_at"),
+                      Index("ix_turns_vote_asked_at", "vote", "asked_at"))
+
+
+class ServiceRating(Base):  # type: ignore[misc,valid-type]
+    """A 好差评 rating of one conversation (1 非常不满意 … 5 非常满意), with the topic it was last about."""
+
+    __tablename__ = "service_ratings"
+    id = Column(Integer, primary_key=True)
+    conversation_key = Column(String(64), nullable=False)
+    rated_at = Column(DateTime, nullable=False)
+    day = Column(Date, nullable=False, index=True)
+    city = Column(String(50))
+    topic = Column(String(80))
+    rating = Column(Integer, nullable=False)
+    occasion = Column(String(20), nullable=False)
+    __table_args__ = (UniqueConstraint("conversation_key", "occasion"),)
+
+
+class ReminderMessage(Base):  # type: ignore[misc,valid-type]
+    """One reminder in the outbox: to a registrant or, as a digest, to an employer. `subject_key` is the person_id
+    or the employer's credit code; one message per subject, kind and reference date, whatever runs again."""
+
+    __tablename__ = "reminder_outbox"
+    id = Column(Integer, primary_key=True)
+    audience = Column(String(20), nullable=False)
+    subject_key = Column(String(64), nullable=False)
+    kind = Column(String(40), nullable=False)
+    reference_date = Column(Date, nullable=False)
+    channel = Column(String(20), nullable=False)
+    body = Column(Text, nullable=False)
+    status = Column(String(20), nullable=False, default="pending")
+    created_at = Column(DateTime, nullable=False)
+    sent_at = Column(DateTime)
+    error = Column(String(300))
+    __table_args__ = (UniqueConstraint("audience", "subject_key", "kind", "reference_date", "channel"),
+                      Index("ix_reminder_outbox_status_channel", "status", "channel"))
+
+
+class ReminderOptOut(Base):  # type: ignore[misc,valid-type]
+    """Someone who said they want no reminders: a registrant (person_id) or an employer (credit code)."""
+
+    __tablename__ = "reminder_opt_outs"
+    audience = Column(String(20), primary_key=True)
+    subject_key = Column(String(64), primary_key=True)
+    opted_out_at = Column(DateTime, nullable=False)

@@ -12,8 +12,10 @@ from bot.store.audit import AuditRepository
 from bot.store.drafts import DraftRepository
 from bot.store.engine import make_engine, session_factory
 from bot.store.records import RegistryRepository
+from bot.store.reminders import ReminderRepository
 from bot.store.staff_accounts import StaffAccountRepository
 from bot.store.tickets import TicketRepository
+from bot.store.turns import TurnRepository
 from bot.store.web_sessions import WebSessionRepository
 
 
@@ -44,6 +46,8 @@ class UnitOfWork:
     audit: AuditRepository
     attempts: AttemptRepository
     web_sessions: WebSessionRepository
+    turns: TurnRepository
+    reminders: ReminderRepository
 
     def __init__(self, database: Database) -> None:
         self.database = database
@@ -57,6 +61,8 @@ class UnitOfWork:
         self.audit = AuditRepository(self._session)
         self.attempts = AttemptRepository(self._session)
         self.web_sessions = WebSessionRepository(self._session)
+        self.turns = TurnRepository(self._session)
+        self.reminders = ReminderRepository(self._session)
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
