@@ -21,9 +21,10 @@ $(STAMP): requirements.lock
 	$(PY) -m pip install --quiet -r requirements.lock
 	@rm -f $(VENV)/.installed-* && touch $@
 
-# Trains only when the training data or the configuration changed since the last model.
-# The training time is kept beside the model for `make bench`.
+# Trains only when the training data or the configuration changed since the last model (data/nlu/reviewed.yml,
+# written by /staff/review, among them). The training time is kept beside the model for `make bench`.
 $(MODEL): $(TRAINING_FILES) | $(STAMP)
+	@$(PY) -m bot reviewed-count
 	@started=$$(date +%s); $(RASA) train --fixed-model-name qianjian --out models && \
 	  echo $$(( $$(date +%s) - started )) > models/qianjian.train-seconds
 	@touch $@
@@ -70,6 +71,7 @@ bench: install $(MODEL)
 	$(PY) -m bench.trim_steps
 	$(PY) -m bench.cluster_bench
 	$(PY) -m bench.registry_bench
+	$(PY) -m bench.insights_bench
 	$(PY) -m bench.engine_profile --full
 	$(PY) -m bench.report
 	$(PY) -m bench.sizing

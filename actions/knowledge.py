@@ -9,8 +9,9 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.services import database, in_thread, latest_text, now
-from actions.understanding import respond
+from actions.understanding import city_of, respond, tell_turn
 from bot.replies.helpdesk import handover_opened
+from bot.replies.turn_summary import handover_summary
 from bot.services.handover import open_ticket
 
 
@@ -77,4 +78,7 @@ class ActionHandoff(Action):
         ticket = await in_thread(open_ticket, database(), tracker.sender_id, person_id, latest_text(tracker),
                                  transcript, now())
         dispatcher.utter_message(text=handover_opened(ticket))
+        intent = tracker.latest_message.get("intent") or {}
+        tell_turn(dispatcher, handover_summary(intent.get("name") or None, intent.get("confidence"),
+                                               await city_of(person_id)))
         return []

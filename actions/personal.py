@@ -10,6 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.reminders import OPT_OUT_INTENT, opt_out, show_waiting_reminders
 from actions.services import assistant_today, attempt_limits, attempt_of, database, in_thread, latest_text, now
 from bot.parsing.identification import normalise, parse_employer_login, parse_identity
 from bot.parsing.numbers import days_ahead
@@ -145,6 +146,11 @@ class ActionIdentify(Action):
         identity_shown(dispatcher, record.name, mask_id_number(record.id_number))
         events += [SlotSet("person_id", record.person_id), SlotSet("identity_masked", mask_id_number(record.id_number))]
         pending = tracker.get_slot("pending_intent")
+        if pending == OPT_OUT_INTENT:
+            # 不用提醒我 before identifying: done now, and the reminders that were waiting are not shown.
+            await opt_out(dispatcher, record.person_id)
+            return [*events, SlotSet("pending_intent", None)]
+        await show_waiting_reminders(dispatcher, record.person_id)
         if pending in PERSONAL_ANSWERS:
             events += [SlotSet("pending_intent", None), *await answer_for(str(pending), record.person_id, dispatcher)]
         elif pending in DRAFT_INTENTS:

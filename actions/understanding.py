@@ -10,9 +10,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.personal import answer_for, known_person
-from actions.services import assistant_today
+from actions.services import assistant_today, database, in_thread
 from bot.replies.knowledge import topics
 from bot.replies.turn_reply import Reply, turn_reply
+from bot.replies.turn_summary import turn_summary
+from bot.services.feedback import TurnSummary, registrant_city
 from bot.understanding.decide import Decision, Kind, Turn, decide
 from bot.understanding.parse import turn_from_message
 
@@ -29,19 +31,34 @@ def _send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
         dispatcher.utter_message(text=message.text, buttons=list(message.buttons) or None)
 
 
+async def city_of(person_id: str | None) -> str | None:
+    """The identified registrant's employer city, for /staff/insights (None when nobody is identified)."""
+    return None if person_id is None else await in_thread(registrant_city, database(), person_id)
+
+
+def tell_turn(dispatcher: CollectingDispatcher, summary: TurnSummary) -> None:
+    """What this turn was, for the web server to record (it takes this message out of the reply)."""
+    dispatcher.utter_message(json_message=summary.payload())
+
+
 async def respond(dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any],
                   otherwise: str = "utter_default") -> list[EventType]:
     """The turn decided and answered; `otherwise` is the response when it is no question about the notice."""
     person_id, events = known_person(tracker)
-    decision: Decision = decide(turn_of(tracker, person_id is not None))
+    turn = turn_of(tracker, person_id is not None)
+    decision: Decision = decide(turn)
+    summary = turn_summary(decision, turn.intent or None, turn.intent_confidence, await city_of(person_id))
     if decision.kind is Kind.DEFER:
         dispatcher.utter_message(response=otherwise)
+        tell_turn(dispatcher, summary)
         return events
     if decision.kind is Kind.PERSONAL and person_id is not None and decision.personal_intent:
-        return events + await answer_for(decision.personal_intent, person_id, dispatcher, decision.topics[0]) + [
-            SlotSet(ANSWERED_TOPIC, decision.topics[0])]
+        answered = await answer_for(decision.personal_intent, person_id, dispatcher, decision.topics[0])
+        tell_turn(dispatcher, summary)
+        return events + answered + [SlotSet(ANSWERED_TOPIC, decision.topics[0])]
     reply = turn_reply(decision, assistant_today())
     _send(dispatcher, reply)
+    tell_turn(dispatcher, summary)
     if decision.offer_identity and decision.personal_intent:
         events.append(SlotSet("pending_intent", decision.personal_intent))
     if reply.answered_topic:

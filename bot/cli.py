@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot.config import RETENTION_DAYS, settings, today
 from bot.exchange.exporter import export
@@ -166,6 +167,12 @@ def cmd_seed(args: argparse.Namespace) -> int:
         database = _database()
         try:
             create_demo_logins(database, code, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
+            from bot.demo.reminders import seed_demo_reminders
+
+            seed_demo_reminders(database, code, today())
+            from bot.demo.feedback import seed_feedback
+
+            seed_feedback(database, today())
         finally:
             database.dispose()
     return status
@@ -233,9 +240,63 @@ def cmd_demo_login(_args: argparse.Namespace) -> int:
     finally:
         database.dispose()
     from bot.demo.logins import saved_demo_logins
+    from bot.demo.reminders import demo_reminder_login
 
+    database = _database()
+    try:
+        reminded = demo_reminder_login(database, today())
+    finally:
+        database.dispose()
+    if reminded:
+        print(reminded)
     for line in saved_demo_logins():
         print(line)
+    return 0
+
+
+def _remind_date(value: str | None) -> dt.date | None:
+    if value is None:
+        return today()
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def cmd_remind(args: argparse.Namespace) -> int:
+    """The daily reminder run (docs/reminders.md): what is due into the outbox, then out through the senders."""
+    from bot.config import reminder_settings
+    from bot.replies.reminders import ReminderWording, remind_report
+    from bot.services.reminder_senders import configured_senders
+    from bot.services.reminders import run_reminders
+
+    as_of = _remind_date(args.as_of)
+    if as_of is None:
+        print(say("reminders", "remind_bad_date", value=args.as_of), file=sys.stderr)
+        return EXIT_USAGE
+    chosen = reminder_settings()
+    if not args.dry_run:
+        upgrade_to_head(settings().database_url)
+    database = _database()
+    try:
+        result = run_reminders(database, as_of, configured_senders(chosen, as_of), ReminderWording(), chosen,
+                               dry_run=args.dry_run)
+    except IntegrityError:  # another run added the same message a moment ago: nothing of this one was kept
+        print(say("reminders", "remind_concurrent"), file=sys.stderr)
+        return EXIT_PROBLEM
+    finally:
+        database.dispose()
+    for line in remind_report(result, args.dry_run):
+        print(line)
+    return 0
+
+
+def cmd_reviewed_count(_args: argparse.Namespace) -> int:
+    """For `make train`: how many staff-reviewed examples the training reads (bot/services/review.py)."""
+    from bot.services.review import count_examples
+
+    path = Path(settings().reviewed_examples_file)
+    print(say("staff_review", "reviewed_count", count=count_examples(path), file=path.name))
     return 0
 
 
@@ -305,6 +366,12 @@ def build_parser() -> argparse.ArgumentParser:
     employer.set_defaults(run=cmd_employer_code)
 
     commands.add_parser("demo-login", help="显示一位可用来试用的演示注册人").set_defaults(run=cmd_demo_login)
+    commands.add_parser("reviewed-count", help="人工标注、将加入训练的例句数").set_defaults(run=cmd_reviewed_count)
+
+    remind = commands.add_parser("remind", help="每日提醒：延续申请截止日临近、学时不足、单位汇总邮件")
+    remind.add_argument("--dry-run", action="store_true", help="只列出将发送的提醒，不保存、不发送")
+    remind.add_argument("--as-of", help="按这一天计算（YYYY-MM-DD），默认今天（ASSISTANT_TODAY）")
+    remind.set_defaults(run=cmd_remind)
 
     purge = commands.add_parser("purge-old", help="删除超过保存期限的对话记录、验证尝试、已关闭工单和登录会话")
     purge.add_argument("--days", type=int, default=settings().retention_days,

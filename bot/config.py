@@ -32,11 +32,15 @@ IDENTITY_IDLE_MINUTES = 30.0
 RETENTION_DAYS = 180
 # A draft link is shown in chat and may be forwarded or left in a browser's history: it lasts a few days.
 DRAFT_LINK_DAYS = 7
+# Reminders (python -m bot remind, docs/reminders.md): days before the renewal apply-by date, and how close the end of
+# a registration must be before short hours are reminded of. Service choices, not numbers of the notice.
+REMINDER_APPLY_BY_DAYS = (90, 60, 30, 7)
+REMINDER_HOURS_SHORT_DAYS = 180
 
 # Fields whose variable, when it is not a number above 0, is as good as unset (a typo must not stop a server).
 _POSITIVE_WHOLE = ("max_message_chars", "cluster_sanic_workers", "identity_free_failures",
                    "identity_first_pause_seconds", "identity_max_failures", "identity_lock_minutes",
-                   "retention_days", "draft_link_days")
+                   "retention_days", "draft_link_days", "reminder_hours_short_days")
 _POSITIVE_FRACTIONAL = ("identity_idle_minutes", "rasa_timeout_seconds", "action_timeout_seconds")
 
 
@@ -62,6 +66,38 @@ class Settings(BaseSettings):
         "Days a draft's link opens it."))
     helpdesk_hours: str | None = Field(default=None, env="HELPDESK_HOURS", description=(
         "The helpdesk's hours, told when a conversation is handed over; unset, the text in data/messages."))
+    policy_amendments_dir: Path | None = Field(default=None, env="POLICY_AMENDMENTS_DIR", description=(
+        "A folder of amending documents (*.yml, data/policy/README.md) applied besides data/policy/amendments, each "
+        "from its effective date; a relative path is under the project. Unset, only those."))
+    answers_dir: Path = Field(default=PROJECT_ROOT / "data" / "answers", env="ANSWERS_DIR", description=(
+        "The folder of answer templates (knowledge.yml, turns.yml, ...) the actions render and /staff/answers edits; "
+        "a changed file is read again on the next turn."))
+    reviewed_examples_file: Path = Field(default=PROJECT_ROOT / "data" / "nlu" / "reviewed.yml",
+                                         env="REVIEWED_EXAMPLES_FILE", description=(
+        "The training examples /staff/review writes from staff-reviewed messages, for the next `make train`."))
+
+    # --- reminders: python -m bot remind (bot/services/reminders.py, docs/reminders.md) ---------------------------
+    reminder_apply_by_days: tuple[int, ...] = Field(default=REMINDER_APPLY_BY_DAYS, env="REMINDER_APPLY_BY_DAYS",
+                                                    description=(
+        "Days before a renewal's apply-by date on which a registrant is reminded, comma-separated."))
+    reminder_hours_short_days: int = Field(default=REMINDER_HOURS_SHORT_DAYS, env="REMINDER_HOURS_SHORT_DAYS",
+                                           description=(
+        "A registrant short of continuing-education hours is reminded once their registration ends within this "
+        "many days."))
+    reminder_registrant_channels: tuple[str, ...] = Field(default=("chat",), env="REMINDER_REGISTRANT_CHANNELS",
+                                                          description=(
+        "How registrants are reminded, comma-separated: chat (a notice after they identify), sms, wechat."))
+    smtp_host: str | None = Field(default=None, env="SMTP_HOST", description=(
+        "The mail server employers' reminder digests are sent through; unset, they wait in the outbox."))
+    smtp_port: int = Field(default=25, env="SMTP_PORT", description="The mail server's port.")
+    smtp_sender: str = Field(default="noreply@localhost", env="SMTP_SENDER", description=(
+        "The From address of the reminder e-mails."))
+    smtp_user: str | None = Field(default=None, env="SMTP_USER", description=(
+        "The mail server's login; unset, no login."))
+    smtp_password: SecretStr | None = Field(default=None, env="SMTP_PASSWORD", description=(
+        "The mail server's password (with SMTP_USER)."))
+    smtp_starttls: bool = Field(default=False, env="SMTP_STARTTLS", description=(
+        "1: STARTTLS before logging in and sending."))
 
     # --- where each server listens and finds the others --------------------------------------------
     rasa_port: int = Field(default=5005, env="RASA_PORT", description="Rasa's port under `make run`.")
@@ -173,7 +209,23 @@ class Settings(BaseSettings):
         # Only YYYY-MM-DD: pydantic would also take a number as a Unix time.
         return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
-    @validator("cookie_secure", pre=True)
+    @validator("reminder_apply_by_days", pre=True)
+    def _days_before(cls, value: Any, field: ModelField) -> Any:
+        # Whole days above 0, farthest first; anything else keeps the default (a typo must not stop the reminders).
+        parts = value.split(",") if isinstance(value, str) else value
+        try:
+            days = sorted({int(str(part).strip()) for part in parts}, reverse=True)
+        except (TypeError, ValueError):
+            return field.default
+        return tuple(days) if days and days[-1] > 0 else field.default
+
+    @validator("reminder_registrant_channels", pre=True)
+    def _channel_names(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
+        return value
+
+    @validator("cookie_secure", "smtp_starttls", pre=True)
     def _exactly_one(cls, value: Any) -> Any:
         return value == "1" if isinstance(value, str) else value
 
@@ -301,6 +353,38 @@ def attempt_limit_settings(environ: Mapping[str, str] | None = None) -> AttemptL
         storage_url=found.rate_limit_storage_url or found.redis_url or AttemptLimitSettings.storage_url,
         failures_per_conversation=found.identity_max_failures,
         conversation_lock_minutes=found.identity_lock_minutes)
+
+
+@dataclass(frozen=True)
+class ReminderSettings:
+    """What a reminder run needs (bot/services/reminders.py); Settings' REMINDER_* and SMTP_* fields fill it."""
+
+    apply_by_days: tuple[int, ...] = REMINDER_APPLY_BY_DAYS  # farthest first
+    hours_short_days: int = REMINDER_HOURS_SHORT_DAYS
+    registrant_channels: tuple[str, ...] = ("chat",)
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_sender: str = "noreply@localhost"
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+
+
+def reminder_settings(environ: Mapping[str, str] | None = None) -> ReminderSettings:
+    found = settings(environ)
+    password = found.smtp_password.get_secret_value() if found.smtp_password else None
+    return ReminderSettings(
+        apply_by_days=found.reminder_apply_by_days, hours_short_days=found.reminder_hours_short_days,
+        registrant_channels=found.reminder_registrant_channels, smtp_host=found.smtp_host, smtp_port=found.smtp_port,
+        smtp_sender=found.smtp_sender, smtp_user=found.smtp_user, smtp_password=password,
+        smtp_starttls=found.smtp_starttls)
+
+
+def policy_amendments_dir(environ: Mapping[str, str] | None = None) -> Path | None:
+    """POLICY_AMENDMENTS_DIR, relative to the project when not absolute; None when unset. Applied where the
+    processes start (bot/ops/action_server.py): rules_engine.policy.install_policy."""
+    found = settings(environ).policy_amendments_dir
+    return None if found is None else PROJECT_ROOT / found
 
 
 def identity_idle_seconds(environ: Mapping[str, str] | None = None) -> float:

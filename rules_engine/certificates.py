@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from rules_engine.parameters import day
-from rules_engine.policy import cite, implements
+from rules_engine.policy import cite, implements, in_force
 from rules_engine.record import Registration
 from rules_engine.trace import Decision, reason
 
@@ -41,45 +41,47 @@ class PaperStanding:
 @implements(ELECTRONIC_FROM)
 def electronic_certificate_in_use(as_of: dt.date) -> Decision[bool]:
     """From 2023-08-01 certificates are electronic; no paper or stickers are issued."""
-    start = day("electronic_certificate_start").value
+    start = day("electronic_certificate_start", as_of).value
     return Decision(as_of >= start, (
-        reason("on_or_after_electronic_start", as_of >= start, ELECTRONIC_FROM, as_of=as_of, start=start),
-        reason("electronic_prevails_over_paper", True, ELECTRONIC_PREVAILS),
-        reason("forged_electronic_void", True, FORGED_VOID),
+        reason("on_or_after_electronic_start", as_of >= start, in_force(ELECTRONIC_FROM, as_of), as_of=as_of,
+               start=start),
+        reason("electronic_prevails_over_paper", True, in_force(ELECTRONIC_PREVAILS, as_of)),
+        reason("forged_electronic_void", True, in_force(FORGED_VOID, as_of)),
     ))
 
 
 @implements(PAPER_VOID)
 def paper_certificates_void(as_of: dt.date) -> Decision[bool]:
     """From 2024-01-01 every paper certificate is void."""
-    void_from = day("paper_certificate_void_from").value
-    return Decision(as_of >= void_from, (reason("paper_void", as_of >= void_from, PAPER_VOID,
+    void_from = day("paper_certificate_void_from", as_of).value
+    return Decision(as_of >= void_from, (reason("paper_void", as_of >= void_from, in_force(PAPER_VOID, as_of),
                                                  as_of=as_of, void_from=void_from),))
 
 
 @implements(PAPER_USABLE_UNTIL)
-def paper_certificate_validity_end(registrations: tuple[Registration, ...]) -> Decision[dt.date]:
+def paper_certificate_validity_end(registrations: tuple[Registration, ...], as_of: dt.date) -> Decision[dt.date]:
     """The 有效期 by which 五（三） measures a paper certificate.
 
     One paper certificate carried every specialty, an added or renewed one on a sticker (四（一）),
     so it runs until the latest end date of the registrations. A record without registrations
     gives no period: the last day 五（三） lets a paper certificate be used stands in for it.
     """
-    usable_until = day("paper_certificate_usable_until").value
+    usable_until = day("paper_certificate_usable_until", as_of).value
     latest = max((r.valid_until for r in registrations), default=None)
     return Decision(usable_until if latest is None else latest, (
-        reason("latest_registration_end", latest is not None, STICKERS_ON_PAPER,
+        reason("latest_registration_end", latest is not None, in_force(STICKERS_ON_PAPER, as_of),
                registrations=len(registrations), latest_valid_until=latest),
-        reason("last_day_of_use_without_registration", latest is None, PAPER_USABLE_UNTIL, usable_until=usable_until),
+        reason("last_day_of_use_without_registration", latest is None, in_force(PAPER_USABLE_UNTIL, as_of),
+               usable_until=usable_until),
     ))
 
 
 @implements(PAPER_VOID)
 def paper_certificate_standing(period_ends: dt.date, as_of: dt.date) -> Decision[PaperStanding]:
     """A paper certificate (issued before 2023-08-01) whose registration period ends on `period_ends`."""
-    void_from = day("paper_certificate_void_from").value
-    usable_until = day("paper_certificate_usable_until").value
-    exchange_deadline = day("paper_certificate_exchange_deadline").value
+    void_from = day("paper_certificate_void_from", as_of).value
+    usable_until = day("paper_certificate_usable_until", as_of).value
+    exchange_deadline = day("paper_certificate_exchange_deadline", as_of).value
     void = as_of >= void_from
     within_validity = as_of <= period_ends
     usable = not void and within_validity and as_of <= usable_until
@@ -90,8 +92,11 @@ def paper_certificate_standing(period_ends: dt.date, as_of: dt.date) -> Decision
     else:
         action = PaperAction.RENEW_FOR_ELECTRONIC
     return Decision(PaperStanding(usable, action, exchange_deadline), (
-        reason("paper_void", void, PAPER_VOID, as_of=as_of, void_from=void_from),
-        reason("paper_within_validity", within_validity, PAPER_USABLE_UNTIL, period_ends=period_ends, as_of=as_of),
-        reason("expired_paper_renews", not within_validity, EXPIRED_PAPER_RENEWS, period_ends=period_ends),
-        reason("unexpired_paper_exchange_by", within_validity, UNEXPIRED_PAPER_EXCHANGES, deadline=exchange_deadline),
+        reason("paper_void", void, in_force(PAPER_VOID, as_of), as_of=as_of, void_from=void_from),
+        reason("paper_within_validity", within_validity, in_force(PAPER_USABLE_UNTIL, as_of), period_ends=period_ends,
+               as_of=as_of),
+        reason("expired_paper_renews", not within_validity, in_force(EXPIRED_PAPER_RENEWS, as_of),
+               period_ends=period_ends),
+        reason("unexpired_paper_exchange_by", within_validity, in_force(UNEXPIRED_PAPER_EXCHANGES, as_of),
+               deadline=exchange_deadline),
     ))

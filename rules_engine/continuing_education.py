@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rules_engine.parameters import number
-from rules_engine.policy import cite, implements
+from rules_engine.parameters import in_force_on
+from rules_engine.policy import Citation, cite, implements, in_force
 from rules_engine.record import Record, Registration
 from rules_engine.trace import Decision, reason
 from rules_engine.vocabulary import CATEGORY, STATUS
@@ -60,22 +60,30 @@ HOURS_PER_SPECIALTY = cite(
 EACH_PERIOD = cite("五（二）", "二级建造师在每一注册有效期内应当达到《注册建造师管理规定》规定的继续教育标准和要求")
 
 
+# The hours of 五（二）, as data/policy/parameters.yml names them: first specialty, each further one.
+HOURS_PARAMETERS = ("ce_first_specialty_compulsory_hours", "ce_further_specialty_compulsory_hours",
+                    "ce_first_specialty_elective_hours", "ce_further_specialty_elective_hours")
+
+
 @implements(HOURS_PER_SPECIALTY)
-@lru_cache(maxsize=16)
-def continuing_education_requirement(registered_specialties: int) -> Decision[HoursRequirement]:
-    """The hours of one registration period for the given number of registered specialties."""
-    citation = HOURS_PER_SPECIALTY
+def continuing_education_requirement(registered_specialties: int, as_of: dt.date) -> Decision[HoursRequirement]:
+    """The hours of one registration period for the given number of registered specialties, as
+    required on `as_of`."""
+    in_force_then = in_force_on(as_of)
+    hours = tuple(int(in_force_then[name].value) for name in HOURS_PARAMETERS)  # type: ignore[arg-type]
+    return _requirement(registered_specialties, hours, in_force(HOURS_PER_SPECIALTY, as_of))
+
+
+@lru_cache(maxsize=64)
+def _requirement(registered_specialties: int, hours: tuple[int, ...], citation: Citation
+                 ) -> Decision[HoursRequirement]:
+    first_compulsory, further_compulsory, first_elective, further_elective = hours
     if registered_specialties <= 0:
         requirement = HoursRequirement(0, 0, 0)
     else:
         further = registered_specialties - 1
-        requirement = HoursRequirement(
-            registered_specialties,
-            number("ce_first_specialty_compulsory_hours").value
-            + further * number("ce_further_specialty_compulsory_hours").value,
-            number("ce_first_specialty_elective_hours").value
-            + further * number("ce_further_specialty_elective_hours").value,
-        )
+        requirement = HoursRequirement(registered_specialties, first_compulsory + further * further_compulsory,
+                                       first_elective + further * further_elective)
     return Decision(requirement, (
         reason("registered_specialties", registered_specialties > 0, citation,
                specialties=registered_specialties, compulsory=requirement.compulsory,
@@ -115,9 +123,9 @@ def _completed(record: Record, start: dt.date | None, as_of: dt.date) -> tuple[i
 @implements(EACH_PERIOD)
 def continuing_education_standing(record: Record, as_of: dt.date) -> Decision[HoursStanding]:
     """Hours completed inside the current registration period, against its requirement."""
-    citation = EACH_PERIOD
+    citation = in_force(EACH_PERIOD, as_of)
     registrations = counted_registrations(record)
-    requirement = continuing_education_requirement(len(registrations))
+    requirement = continuing_education_requirement(len(registrations), as_of)
     start = current_period_start(registrations)
     counted, compulsory, elective = _completed(record, start, as_of)
     standing = HoursStanding(requirement.outcome, start, compulsory, elective)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from rules_engine.parameters import day
-from rules_engine.policy import cite, implements, specification_only
+from rules_engine.policy import cite, implements, in_force, specification_only
 from rules_engine.trace import Decision, reason
 
 LOCAL_BUREAUS_EXPLAIN = cite("五（四）", "组织开展好对企业及注册人员的解答工作")
@@ -25,10 +25,10 @@ def local_bureaus_answer_questions() -> Decision[bool]:
 @implements(IN_FORCE)
 def notice_in_force(as_of: dt.date) -> Decision[bool]:
     """In force from publication (the notice is dated 2023-07-07); it prevails over earlier rules."""
-    published = day("notice_date")
-    in_force = as_of >= published.value
-    return Decision(in_force, (
-        reason("published", in_force, IN_FORCE, as_of=as_of, published=published.value),
+    published = day("notice_date", as_of)
+    effective = as_of >= published.value
+    return Decision(effective, (
+        reason("published", effective, in_force(IN_FORCE, as_of), as_of=as_of, published=published.value),
         reason("dated", True, published.citation, published=published.value),
-        reason("prevails_over_earlier_rules", in_force, PREVAILS),
+        reason("prevails_over_earlier_rules", effective, in_force(PREVAILS, as_of)),
     ))

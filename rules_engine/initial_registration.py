@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from rules_engine.calendar import period_end
-from rules_engine.parameters import Parameter, number
-from rules_engine.policy import cite, implements, specification_only
+from rules_engine.parameters import number
+from rules_engine.policy import cite, implements, in_force, specification_only
 from rules_engine.record import Qualification, Registration
 from rules_engine.trace import Decision, reason
 
@@ -17,9 +17,9 @@ ADDITION_LATE_NEEDS_HOURS = cite(
     "五（一）3", "取得增项专业资格证书超过3年未注册的，须符合该注册专业继续教育的要求后方可申请增项注册")
 ADDITION_KEEPS_END_DATE = cite("五（一）3", "准予增项注册后，原专业注册有效截止日期保持不变")
 
-
-INITIAL_YEARS = number("initial_registration_window_years")
-ADDITION_YEARS = number("addition_unregistered_limit_years")
+# The parameters of the two windows (data/policy/parameters.yml), read for the day asked about.
+INITIAL_YEARS = "initial_registration_window_years"
+ADDITION_YEARS = "addition_unregistered_limit_years"
 
 
 @dataclass(frozen=True)
@@ -28,8 +28,13 @@ class RegistrationWindow:
     needs_continuing_education_first: bool
 
 
-def _window(qualification: Qualification, as_of: dt.date, years: Parameter[int]) -> RegistrationWindow:
-    deadline = period_end(qualification.issued_on, years.value)
+def window_years(has_valid_registration: bool, as_of: dt.date) -> int:
+    """The years of the window that applies: 五（一）3's for a 增项, else 五（一）1's."""
+    return number(ADDITION_YEARS if has_valid_registration else INITIAL_YEARS, as_of).value
+
+
+def _window(qualification: Qualification, as_of: dt.date, years: str) -> RegistrationWindow:
+    deadline = period_end(qualification.issued_on, number(years, as_of).value)
     return RegistrationWindow(deadline, as_of > deadline)
 
 
@@ -39,9 +44,10 @@ def initial_registration_deadline(qualification: Qualification, as_of: dt.date) 
     window = _window(qualification, as_of, INITIAL_YEARS)
     deadline, late = window.deadline, window.needs_continuing_education_first
     return Decision(window, lambda: (
-        reason("within_three_years_of_issue", not late, WITHIN_THREE_YEARS,
+        reason("within_three_years_of_issue", not late, in_force(WITHIN_THREE_YEARS, as_of),
                issued_on=qualification.issued_on, deadline=deadline, as_of=as_of),
-        reason("continuing_education_first", late, LATE_NEEDS_HOURS, specialty=qualification.specialty),
+        reason("continuing_education_first", late, in_force(LATE_NEEDS_HOURS, as_of),
+               specialty=qualification.specialty),
     ))
 
 
@@ -51,7 +57,7 @@ def addition_registration_limit(qualification: Qualification, as_of: dt.date) ->
     window = _window(qualification, as_of, ADDITION_YEARS)
     deadline, late = window.deadline, window.needs_continuing_education_first
     return Decision(window, lambda: (
-        reason("added_qualification_within_three_years", not late, ADDITION_LATE_NEEDS_HOURS,
+        reason("added_qualification_within_three_years", not late, in_force(ADDITION_LATE_NEEDS_HOURS, as_of),
                issued_on=qualification.issued_on, deadline=deadline, as_of=as_of),
     ))
 

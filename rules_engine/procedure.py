@@ -3,12 +3,13 @@ and the employer / social-insurance check with the six situations of 建办市�
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
 
 from rules_engine.facts import Fact, fact
 from rules_engine.parameters import number
-from rules_engine.policy import cite, implements, specification_only
+from rules_engine.policy import cite, implements, in_force, specification_only
 from rules_engine.record import Record
 from rules_engine.trace import Decision, reason
 
@@ -75,14 +76,16 @@ def _same_unit(record: Record) -> bool | None:
 
 
 @implements(MISMATCH)
-def social_insurance_check(record: Record, situation: int | None = None) -> Decision[InsuranceOutcome]:
+def social_insurance_check(record: Record, as_of: dt.date, situation: int | None = None
+                           ) -> Decision[InsuranceOutcome]:
     """Employer and social-insurance unit must match; where they don't, one of the six situations
     with originals verified on site by the employer's municipal authority, or no acceptance.
 
-    `situation` is the number (1–6) of the 92号 situation the registrant says applies, if any.
+    `situation` is the number (1–6) of the 92号 situation the registrant says applies, if any; the
+    rules are those in force on `as_of`.
     """
     same = _same_unit(record)
-    claimed = situation is not None and 1 <= situation <= number("mismatch_situations_count").value
+    claimed = situation is not None and 1 <= situation <= number("mismatch_situations_count", as_of).value
     verification = fact("insurance_mismatch_verification")
     if same is None:
         outcome = InsuranceOutcome(InsuranceCheck.UNKNOWN, None)
@@ -94,10 +97,10 @@ def social_insurance_check(record: Record, situation: int | None = None) -> Deci
         outcome = InsuranceOutcome(InsuranceCheck.NOT_ACCEPTED, verification)
     employer = record.employer.name if record.employer else None
     insurer = record.social_insurance_unit.name if record.social_insurance_unit else None
-    reasons = [reason("employer_matches_insurance_unit", bool(same), MISMATCH, employer=employer,
+    reasons = [reason("employer_matches_insurance_unit", bool(same), in_force(MISMATCH, as_of), employer=employer,
                       insurance_unit=insurer)]
     if same is False:
-        reasons.append(reason("one_of_six_situations", claimed, SIX_SITUATIONS, situation=situation))
+        reasons.append(reason("one_of_six_situations", claimed, in_force(SIX_SITUATIONS, as_of), situation=situation))
         reasons.append(reason("situations_of_92", claimed, SITUATIONS_LISTED, situation=situation))
         reasons.append(reason("originals_verified_on_site", claimed, verification.citation))
     return Decision(outcome, tuple(reasons))

@@ -9,7 +9,7 @@ from functools import lru_cache
 from rules_engine.calendar import birthday_in_year, days_before, period_end
 from rules_engine.continuing_education import HoursStanding
 from rules_engine.parameters import number
-from rules_engine.policy import cite, implements, specification_only
+from rules_engine.policy import Citation, cite, implements, in_force, specification_only
 from rules_engine.record import Registration
 from rules_engine.trace import Decision, reason
 from rules_engine.vocabulary import STATUS
@@ -22,53 +22,53 @@ CAPPED_AT_65 = cite("五（一）2", "准予延续注册之日距二级建造师
 LAPSES_UNRENEWED = cite("第十六条", "注册有效期满且未延续注册的", "《注册建造师管理规定》")
 LAPSES_OVER_65 = cite("第十六条", "年龄超过65周岁的", "《注册建造师管理规定》")
 
-
-# The notice's numbers, read once from data/policy/parameters.yml.
-LEAD_DAYS = number("renewal_lead_days")
-PERIOD_YEARS = number("renewal_period_years")
-AGE_CAP_YEARS = number("renewal_age_cap_years")
-
-# renewal_apply_by depends on the end date alone, and thousands of registrations share a few
-# thousand end dates; the other rules are cheaper to compute than to look up.
+# renewal_apply_by depends on the end date and the lead in force alone, and thousands of
+# registrations share a few thousand end dates; the other rules are cheaper to compute than to look up.
 CACHE_SIZE = 4096
 
 
 @implements(APPLY_BEFORE_EXPIRY)
+def renewal_apply_by(valid_until: dt.date, as_of: dt.date) -> Decision[dt.date]:
+    """The last day to apply: valid_until − 30 days, or the lead an amending document in force on
+    `as_of` sets (its clause is then the reason's)."""
+    return _apply_by(valid_until, number("renewal_lead_days", as_of).value, in_force(APPLY_BEFORE_EXPIRY, as_of))
+
+
 @lru_cache(maxsize=CACHE_SIZE)
-def renewal_apply_by(valid_until: dt.date) -> Decision[dt.date]:
-    """The last day to apply: valid_until − 30 days."""
-    lead = LEAD_DAYS.value
+def _apply_by(valid_until: dt.date, lead: int, citation: Citation) -> Decision[dt.date]:
     apply_by = days_before(valid_until, lead)
     return Decision(apply_by, (
-        reason("apply_by_is_valid_until_minus_lead", True, APPLY_BEFORE_EXPIRY,
+        reason("apply_by_is_valid_until_minus_lead", True, citation,
                valid_until=valid_until, lead_days=lead, apply_by=apply_by),
     ))
 
 
 @implements(CAPPED_AT_65)
-def sixty_fifth_birthday(birth_date: dt.date) -> dt.date:
-    """至65周岁当日: the 65th birthday (2月28日 for a 2月29日 birth in a non-leap year)."""
-    return birthday_in_year(birth_date, AGE_CAP_YEARS.value)
+def sixty_fifth_birthday(birth_date: dt.date, as_of: dt.date) -> dt.date:
+    """至65周岁当日: the 65th birthday (2月28日 for a 2月29日 birth in a non-leap year), of the age
+    cap in force on `as_of`."""
+    return birthday_in_year(birth_date, number("renewal_age_cap_years", as_of).value)
 
 
 @implements(PERIOD_STARTS_ON_APPROVAL)
-def renewal_new_valid_until(approved_on: dt.date, birth_date: dt.date) -> Decision[dt.date | None]:
-    """The end of a period granted on `approved_on`: 3 years, or the 65th birthday if sooner.
+def renewal_new_valid_until(approved_on: dt.date, birth_date: dt.date, as_of: dt.date) -> Decision[dt.date | None]:
+    """The end of a period granted on `approved_on`: 3 years, or the 65th birthday if sooner, by the
+    rules in force on `as_of`.
 
     None when the person is already 65 on the approval date: no period can be granted.
     """
-    return _new_valid_until(approved_on, sixty_fifth_birthday(birth_date))
+    return _new_valid_until(approved_on, sixty_fifth_birthday(birth_date, as_of), as_of)
 
 
-def _new_valid_until(approved_on: dt.date, birthday: dt.date) -> Decision[dt.date | None]:
-    uncapped = period_end(approved_on, PERIOD_YEARS.value)
+def _new_valid_until(approved_on: dt.date, birthday: dt.date, as_of: dt.date) -> Decision[dt.date | None]:
+    uncapped = period_end(approved_on, number("renewal_period_years", as_of).value)
     already_65 = approved_on >= birthday
     capped = birthday <= uncapped
     outcome = None if already_65 else (birthday if capped else uncapped)
     return Decision(outcome, lambda: (
-        reason("period_runs_from_approval", True, PERIOD_STARTS_ON_APPROVAL,
+        reason("period_runs_from_approval", True, in_force(PERIOD_STARTS_ON_APPROVAL, as_of),
                approved_on=approved_on, uncapped_end=uncapped),
-        reason("sixty_fifth_birthday_within_period", capped, CAPPED_AT_65,
+        reason("sixty_fifth_birthday_within_period", capped, in_force(CAPPED_AT_65, as_of),
                sixty_fifth_birthday=birthday, uncapped_end=uncapped),
         reason("under_65_on_approval", not already_65, LAPSES_OVER_65,
                approved_on=approved_on, sixty_fifth_birthday=birthday),
@@ -95,7 +95,7 @@ def registration_lapses_over_age_limit(registered: bool, birth_date: dt.date, as
     granted (under_65), so the report never offers a renewal to someone it says has lapsed.
     `registered` is whether the record holds any registration, whatever its status.
     """
-    birthday = sixty_fifth_birthday(birth_date)
+    birthday = sixty_fifth_birthday(birth_date, as_of)
     reached = as_of >= birthday
     return Decision(registered and reached, lambda: (
         reason("has_registration", registered, LAPSES_OVER_65),
@@ -112,7 +112,8 @@ def renewal_eligibility(registration: Registration, birth_date: dt.date, hours: 
                         as_of: dt.date) -> Decision[bool]:
     """Could a renewal applied for on `as_of` be approved?"""
     return _eligibility(registration, hours, as_of, registration_status(registration, as_of).outcome,
-                        renewal_apply_by(registration.valid_until).outcome, sixty_fifth_birthday(birth_date))
+                        renewal_apply_by(registration.valid_until, as_of).outcome,
+                        sixty_fifth_birthday(birth_date, as_of))
 
 
 def _eligibility(registration: Registration, hours: HoursStanding, as_of: dt.date, status: str,
@@ -124,8 +125,8 @@ def _eligibility(registration: Registration, hours: HoursStanding, as_of: dt.dat
     return Decision(valid and in_time and met and under_65, lambda: (
         reason("registration_valid", valid, LAPSES_UNRENEWED,
                status=status, valid_until=registration.valid_until),
-        reason("applied_by_deadline", in_time, APPLY_BEFORE_EXPIRY, as_of=as_of, apply_by=apply_by),
-        reason("continuing_education_met", met, HOURS_REQUIRED,
+        reason("applied_by_deadline", in_time, in_force(APPLY_BEFORE_EXPIRY, as_of), as_of=as_of, apply_by=apply_by),
+        reason("continuing_education_met", met, in_force(HOURS_REQUIRED, as_of),
                shortfall=hours.shortfall, required=hours.requirement.total),
         reason("under_65", under_65, LAPSES_OVER_65, as_of=as_of, sixty_fifth_birthday=birthday),
     ))
@@ -136,6 +137,6 @@ def renewal_decisions(registration: Registration, birthday: dt.date, hours: Hour
     """registration_status, renewal_apply_by, renewal_eligibility and renewal_new_valid_until of one
     registration, as the status report asks for them, with the 65th birthday worked out once."""
     status = registration_status(registration, as_of)
-    apply_by = renewal_apply_by(registration.valid_until)
+    apply_by = renewal_apply_by(registration.valid_until, as_of)
     return (status, apply_by, _eligibility(registration, hours, as_of, status.outcome, apply_by.outcome, birthday),
-            _new_valid_until(as_of, birthday))
+            _new_valid_until(as_of, birthday, as_of))

@@ -123,7 +123,7 @@ def _has_valid_registration(record: Record) -> bool:
 def _decisions(source: Registration | Qualification, record: Record, as_of: dt.date, hours: HoursStanding,
                has_valid_registration: bool) -> tuple[Decision[Any], ...]:
     if isinstance(source, Registration):
-        return renewal_decisions(source, sixty_fifth_birthday(record.birth_date), hours, as_of)
+        return renewal_decisions(source, sixty_fifth_birthday(record.birth_date, as_of), hours, as_of)
     rule = addition_registration_limit if has_valid_registration else initial_registration_deadline
     return (rule(source, as_of),)
 
@@ -131,7 +131,7 @@ def _decisions(source: Registration | Qualification, record: Record, as_of: dt.d
 def status_report(record: Record, as_of: dt.date) -> StatusReport:
     """Everything the helpdesk, the employer roster and the assistant say about one person."""
     hours = continuing_education_standing(record, as_of).outcome
-    birthday = sixty_fifth_birthday(record.birth_date)
+    birthday = sixty_fifth_birthday(record.birth_date, as_of)
     valid = STATUS.valid
     has_valid_registration = False
     seen = set()

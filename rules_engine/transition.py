@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from rules_engine.parameters import Parameter, day
-from rules_engine.policy import cite, implements
+from rules_engine.policy import cite, implements, in_force
 from rules_engine.trace import Decision, reason
 
 TRANSITION = cite("三", "2023年7月15日至7月30日为过渡期")
@@ -46,17 +46,19 @@ def _milestone(parameter: Parameter[dt.date], as_of: dt.date) -> Milestone:
 @implements(TRANSITION)
 def transition_timeline(as_of: dt.date) -> Decision[TransitionStanding]:
     """Where `as_of` stands among the transition's dates."""
-    parameters = [day(name) for name in MILESTONES]
+    parameters = [day(name, as_of) for name in MILESTONES]
     milestones = tuple(_milestone(p, as_of) for p in parameters)
-    start, end = day("transition_period_start").value, day("transition_period_end").value
+    start, end = day("transition_period_start", as_of).value, day("transition_period_end", as_of).value
+    portal_start = day("portal_only_start", as_of).value
     in_period = start <= as_of <= end
-    portal_only = as_of >= day("portal_only_start").value
-    employer_deadline = day("transition_employer_submission_deadline").value
+    portal_only = as_of >= portal_start
+    employer_deadline = day("transition_employer_submission_deadline", as_of).value
+    approvals_deadline = day("transition_local_approval_deadline", as_of).value
     return Decision(TransitionStanding(milestones, in_period, portal_only), (
-        reason("in_transition_period", in_period, TRANSITION, as_of=as_of, start=start, end=end),
-        reason("employer_submission_open", as_of <= employer_deadline, EMPLOYER_DEADLINE,
+        reason("in_transition_period", in_period, in_force(TRANSITION, as_of), as_of=as_of, start=start, end=end),
+        reason("employer_submission_open", as_of <= employer_deadline, in_force(EMPLOYER_DEADLINE, as_of),
                as_of=as_of, deadline=employer_deadline),
-        reason("local_approvals_due", as_of <= day("transition_local_approval_deadline").value, LOCAL_APPROVALS,
-               as_of=as_of, deadline=day("transition_local_approval_deadline").value),
-        reason("portal_only", portal_only, PORTAL_FROM, as_of=as_of, start=day("portal_only_start").value),
+        reason("local_approvals_due", as_of <= approvals_deadline, in_force(LOCAL_APPROVALS, as_of),
+               as_of=as_of, deadline=approvals_deadline),
+        reason("portal_only", portal_only, in_force(PORTAL_FROM, as_of), as_of=as_of, start=portal_start),
     ))

@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-import yaml
-
 from bot.config import PROJECT_ROOT
+from bot.replies.answer_files import answer_file
 from bot.replies.knowledge import Answer
 from bot.understanding.typed_facts import DateRole, TypedDate, TypedFacts
 from rules_engine.calendar import period_end, shown
 from rules_engine.continuing_education import HOURS_PER_SPECIALTY, continuing_education_requirement
 from rules_engine.initial_registration import LATE_NEEDS_HOURS, WITHIN_THREE_YEARS, initial_registration_deadline
 from rules_engine.parameters import number
-from rules_engine.policy import Citation
+from rules_engine.policy import Citation, in_force
 from rules_engine.record import Qualification
 from rules_engine.registration_kinds import REREGISTRATION
 from rules_engine.renewal import (
@@ -49,10 +47,8 @@ class AskBack:
     text: str
 
 
-@lru_cache(maxsize=1)
 def _texts() -> dict[str, Any]:
-    with COMPUTED_FILE.open(encoding="utf-8") as handle:
-        return dict(yaml.safe_load(handle))
+    return answer_file("computed.yml")
 
 
 def _say(key: str, **values: object) -> str:
@@ -67,32 +63,37 @@ def _unusable(typed: TypedDate) -> AskBack | None:
     return None
 
 
+def _answer(topic: str, text: str, today: dt.date, *citations: Citation) -> Answer:
+    """The answer, citing each clause as it stands on `today` (an amending document's where it supersedes one)."""
+    return Answer(topic, text, tuple(in_force(c, today) for c in citations))
+
+
 def _renewal(valid_until: dt.date, today: dt.date) -> Answer:
-    lead = number("renewal_lead_days").value
-    apply_by = renewal_apply_by(valid_until).outcome
+    lead = number("renewal_lead_days", today).value
+    apply_by = renewal_apply_by(valid_until, today).outcome
     if today > valid_until:
-        return Answer("renewal_expired", _say("expired", valid_until=valid_until),
-                      (LAPSES_UNRENEWED, REREGISTRATION))
+        return _answer("renewal_expired", _say("expired", valid_until=valid_until), today,
+                       LAPSES_UNRENEWED, REREGISTRATION)
     key = "apply_by_in_time" if today <= apply_by else "apply_by_passed"
     lines = [_say(key, valid_until=valid_until, apply_by=apply_by, today=today),
              _say("apply_by_how", valid_until=valid_until, lead_days=lead, apply_by=apply_by)]
-    return Answer("renewal", "\n".join(lines), (APPLY_BEFORE_EXPIRY,))
+    return _answer("renewal", "\n".join(lines), today, APPLY_BEFORE_EXPIRY)
 
 
 def _new_period_in_month(birth: dt.date, approved: TypedDate, today: dt.date) -> Answer | AskBack:
     """Approval in a month without a day: answered when every day of it gives the same end (the 65 cap)."""
     first, last = approved.month_days()
-    ends = {renewal_new_valid_until(day, birth).outcome for day in (first, last)}
+    ends = {renewal_new_valid_until(day, birth, today).outcome for day in (first, last)}
     if len(ends) == 1 and ends != {None}:
         return _new_period(birth, first, today, approved.typed)
     return AskBack(_say("ask_day", typed=approved.typed, example=f"{approved.year}年{approved.month}月1日"))
 
 
 def _new_period(birth: dt.date, approved: dt.date | None, today: dt.date, month_typed: str | None = None) -> Answer:
-    years, age = number("renewal_period_years").value, number("renewal_age_cap_years").value
+    years, age = number("renewal_period_years", today).value, number("renewal_age_cap_years", today).value
     approved_on = approved or today
-    birthday = sixty_fifth_birthday(birth)
-    until = renewal_new_valid_until(approved_on, birth).outcome
+    birthday = sixty_fifth_birthday(birth, today)
+    until = renewal_new_valid_until(approved_on, birth, today).outcome
     uncapped = period_end(approved_on, years)
     if until is None:
         first = _say("new_period_over_age", approved_on=approved_on, age=age, birthday=birthday)
@@ -105,11 +106,11 @@ def _new_period(birth: dt.date, approved: dt.date | None, today: dt.date, month_
         first = _say("new_period_month", month=month_typed, age=age, new_valid_until=until)
     assumed = _say("approval_assumed") if approved is None else ""
     lines = [first + assumed, _say("new_period_how", years=years, age=age)]
-    return Answer("age_limit", "\n".join(lines), (PERIOD_STARTS_ON_APPROVAL, CAPPED_AT_65))
+    return _answer("age_limit", "\n".join(lines), today, PERIOD_STARTS_ON_APPROVAL, CAPPED_AT_65)
 
 
 def _initial(issued_on: dt.date, today: dt.date) -> Answer:
-    years = number("initial_registration_window_years").value
+    years = number("initial_registration_window_years", today).value
     window = initial_registration_deadline(Qualification("", issued_on), today).outcome
     citations: tuple[Citation, ...]
     if window.needs_continuing_education_first:
@@ -118,12 +119,12 @@ def _initial(issued_on: dt.date, today: dt.date) -> Answer:
     else:
         first, citations = _say("initial_in_time", issued_on=issued_on, deadline=window.deadline,
                                 today=today), (WITHIN_THREE_YEARS,)
-    return Answer("initial_registration", "\n".join([first, _say("initial_how", years=years)]), citations)
+    return _answer("initial_registration", "\n".join([first, _say("initial_how", years=years)]), today, *citations)
 
 
-def _hours(facts: TypedFacts) -> Answer:
+def _hours(facts: TypedFacts, today: dt.date) -> Answer:
     count = facts.specialty_count or 1
-    requirement = continuing_education_requirement(count).outcome
+    requirement = continuing_education_requirement(count, today).outcome
     values: dict[str, object] = {"count": count, "total": requirement.total, "compulsory": requirement.compulsory,
                                  "elective": requirement.elective}
     if facts.compulsory_done is None and facts.elective_done is None:
@@ -138,9 +139,9 @@ def _hours(facts: TypedFacts) -> Answer:
         else:
             first = _say("hours_short", shortfall=compulsory_short + elective_short,
                          compulsory_shortfall=compulsory_short, elective_shortfall=elective_short, **values)
-    how = _say("hours_how", first=number("ce_first_specialty_total_hours").value,
-               further=number("ce_further_specialty_total_hours").value)
-    return Answer("ce_hours", "\n".join([first, how]), (HOURS_PER_SPECIALTY,))
+    how = _say("hours_how", first=number("ce_first_specialty_total_hours", today).value,
+               further=number("ce_further_specialty_total_hours", today).value)
+    return _answer("ce_hours", "\n".join([first, how]), today, HOURS_PER_SPECIALTY)
 
 
 def computed_answer(facts: TypedFacts, topic: str | None, today: dt.date) -> Answer | AskBack | None:
@@ -177,14 +178,14 @@ def _computed_for(facts: TypedFacts, topic: str | None, today: dt.date) -> Answe
         return _unusable(valid_until) or _renewal(valid_until.date, today)  # type: ignore[arg-type]
     approved = facts.first(DateRole.APPROVED_ON)
     if approved is not None and topic in PERIOD_TOPICS:
-        return _unusable(approved) or _plain_period(approved.date)  # type: ignore[arg-type]
+        return _unusable(approved) or _plain_period(approved.date, today)  # type: ignore[arg-type]
     if facts.hours_typed and topic in HOURS_TOPICS | {None}:
-        return _hours(facts)
+        return _hours(facts, today)
     return None
 
 
-def _plain_period(approved_on: dt.date) -> Answer:
-    years, age = number("renewal_period_years").value, number("renewal_age_cap_years").value
+def _plain_period(approved_on: dt.date, today: dt.date) -> Answer:
+    years, age = number("renewal_period_years", today).value, number("renewal_age_cap_years", today).value
     lines = [_say("new_period", approved_on=approved_on, new_valid_until=period_end(approved_on, years)),
              _say("new_period_how", years=years, age=age)]
-    return Answer("renewal", "\n".join(lines), (PERIOD_STARTS_ON_APPROVAL,))
+    return _answer("renewal", "\n".join(lines), today, PERIOD_STARTS_ON_APPROVAL)

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 from typing import Any
 
-import yaml
-
-from bot.config import PROJECT_ROOT
+from bot.replies.answer_files import answer_file
 from bot.replies.knowledge import basis_line
 from bot.services.drafts import DraftKind, DraftRequest
 from rules_engine.calendar import shown
@@ -22,10 +19,8 @@ from rules_engine.registration_kinds import CancellationPath, cancellation_route
 from rules_engine.report import StatusReport, status_report
 
 
-@lru_cache(maxsize=1)
 def texts() -> dict[str, Any]:
-    with (PROJECT_ROOT / "data" / "answers" / "drafts.yml").open(encoding="utf-8") as handle:
-        return dict(yaml.safe_load(handle))
+    return answer_file("drafts.yml")
 
 
 @dataclass(frozen=True)
@@ -58,7 +53,7 @@ def check_renewal(report: StatusReport, specialties: tuple[str, ...]) -> DraftCh
                   "apply_by": shown(status.renewal_apply_by), "new_valid_until": shown(status.renewal_new_valid_until),
                   "shortfall": shown(hours.shortfall), "compulsory_shortfall": shown(hours.compulsory_shortfall),
                   "elective_shortfall": shown(hours.elective_shortfall), "birthday": shown(report.age_65_on),
-                  "age": number("renewal_age_cap_years").value}
+                  "age": number("renewal_age_cap_years", report.as_of).value}
         failed = [r for r in status.reasons if not r.holds and r.check in words["renewal_blocker"]]
         for reason in {r.check: r for r in failed}.values():
             entry = words["renewal_blocker"][reason.check]

@@ -11,19 +11,17 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-import yaml
-
 from bot.config import PROJECT_ROOT
+from bot.replies.answer_files import answer_file
 from rules_engine.approval import application_channel, approving_authority
 from rules_engine.calendar import chinese_date
 from rules_engine.certificates import electronic_certificate_in_use, paper_certificates_void
 from rules_engine.continuing_education import continuing_education_requirement
 from rules_engine.facts import all_facts
-from rules_engine.parameters import all_parameters
-from rules_engine.policy import NOTICE, Citation, cite, clause
+from rules_engine.parameters import all_parameters, day
+from rules_engine.policy import NOTICE, Citation, cite, clause, in_force
 from rules_engine.transition import transition_timeline
 from rules_engine.vocabulary import vocabulary
 
@@ -61,10 +59,9 @@ def basis_line(citations: tuple[Citation, ...]) -> str:
     return BASIS_PREFIX + "；".join(parts)
 
 
-@lru_cache(maxsize=1)
 def _knowledge() -> dict[str, Any]:
-    with KNOWLEDGE_FILE.open(encoding="utf-8") as handle:
-        return dict(yaml.safe_load(handle))
+    """knowledge.yml as it is now: an edit at /staff/answers is read on the next call (bot/replies/answer_files.py)."""
+    return answer_file(KNOWLEDGE_FILE.name)
 
 
 def topics() -> list[str]:
@@ -102,9 +99,11 @@ def _situations() -> str:
     return "；".join(f"（{index}）{item}" for index, item in enumerate(items, 1))
 
 
-def _context(specialty_count: int | None) -> dict[str, str]:
+def _context(specialty_count: int | None, today: dt.date | None = None) -> dict[str, str]:
+    """The values a template may use, as in force on `today` (None: the notice's own, as on its date)."""
+    as_of = today if today is not None else day("notice_date").value
     values: dict[str, str] = {}
-    for name, parameter in all_parameters().items():
+    for name, parameter in all_parameters(as_of).items():
         value = parameter.value
         values[name] = chinese_date(value) if isinstance(value, dt.date) else str(value)
     values.update({f"f_{key}": fact.text for key, fact in all_facts().items()})
@@ -112,19 +111,27 @@ def _context(specialty_count: int | None) -> dict[str, str]:
     values["unit_types"] = "、".join(vocabulary().unit_types)
     values["ce_for_count"] = ""
     if specialty_count:
-        requirement = continuing_education_requirement(specialty_count).outcome
+        requirement = continuing_education_requirement(specialty_count, as_of).outcome
         values["ce_for_count"] = _knowledge()["ce_for_count"].format(
             count=specialty_count, total=requirement.total, compulsory=requirement.compulsory,
             elective=requirement.elective)
     return values
 
 
-def _citations(basis: list[dict[str, str]]) -> tuple[Citation, ...]:
-    return tuple(cite(entry["clause"], entry["words"], entry.get("document", NOTICE)) for entry in basis)
+def _citations(basis: list[dict[str, str]], today: dt.date) -> tuple[Citation, ...]:
+    """The basis entries' citations as they stand on `today`: an entry whose clause (or passage) an
+    amending document in force by then superseded cites that document's clause instead."""
+    return tuple(in_force(cite(entry["clause"], entry["words"], entry.get("document", NOTICE)), today)
+                 for entry in basis)
 
 
 def knowledge_answer(topic: str, today: dt.date, specialty_count: int | None = None) -> Answer:
     """The answer to faq/<topic> as true on `today`; `specialty_count` where the question named one."""
     entry = _knowledge()["topics"][topic]
     template = entry["variants"][VARIANT_CHOOSERS[topic](today)] if "variants" in entry else entry["text"]
-    return Answer(topic, template.format(**_context(specialty_count)), _citations(entry["basis"]))
+    return Answer(topic, template.format(**_context(specialty_count, today)), _citations(entry["basis"], today))
+
+
+def placeholder_names() -> frozenset[str]:
+    """The {names} a topic's template may use (what knowledge_answer fills it from), for /staff/answers' check."""
+    return frozenset(_context(None))

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
-import yaml
-
-from bot.config import PROJECT_ROOT
+from bot.replies.answer_files import answer_file
 
 
-@lru_cache(maxsize=1)
 def _titles() -> dict[str, Any]:
-    with (PROJECT_ROOT / "data" / "answers" / "titles.yml").open(encoding="utf-8") as handle:
-        return dict(yaml.safe_load(handle))
+    return answer_file("titles.yml")
 
 
 def faq_title(topic: str) -> str:

@@ -8,12 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
-import yaml
-
 from bot.config import PROJECT_ROOT
+from bot.replies.answer_files import answer_file
 from bot.replies.computed import AskBack, computed_answer
 from bot.replies.knowledge import Answer, knowledge_answer, topics
 from bot.replies.titles import faq_title, intent_title
@@ -40,10 +38,8 @@ class Reply:
         return next((m.answered_topic for m in self.messages if m.answered_topic), None)
 
 
-@lru_cache(maxsize=1)
 def _texts() -> dict[str, Any]:
-    with TURNS_FILE.open(encoding="utf-8") as handle:
-        return dict(yaml.safe_load(handle))
+    return answer_file("turns.yml")
 
 
 def say(key: str, **values: object) -> str:

@@ -1,4 +1,5 @@
-"""Retention: conversations, identification attempts, closed tickets and logins go once older than the period.
+"""Retention: conversations, identification attempts, closed tickets, logins, turns, 好差评 and sent reminders go once
+old enough.
 
 `python -m bot purge-old` runs this (bot/cli.py). Each kind of row is named by its table and the column that says
 how old it is (RETAINED); a table that does not exist yet (a fresh database, a table a later migration adds) is
@@ -23,11 +24,12 @@ from sqlalchemy.sql.elements import ColumnElement
 
 @dataclass(frozen=True)
 class Retained:
-    """Rows of `table` older than the period by `time_column` go; `only`: and only those with these values."""
+    """Rows of `table` older than the period by `time_column` go; `only`: and only those with these values (a tuple
+    of values: any of them)."""
 
     table: str
     time_column: str
-    only: tuple[tuple[str, str], ...] = ()
+    only: tuple[tuple[str, str | tuple[str, ...]], ...] = ()
 
 
 RETAINED = (
@@ -35,6 +37,10 @@ RETAINED = (
     Retained("handover_tickets", "closed_at", only=(("status", "closed"),)),  # an open ticket is still work
     Retained("host_token_uses", "first_used_at"),
     Retained("web_sessions", "expires_at"),
+    Retained("turns", "asked_at"),  # feedback and /staff/insights: the period's figures only
+    Retained("service_ratings", "rated_at"),
+    # The reminder outbox: what was sent or skipped; a pending or failed message is still to be seen to.
+    Retained("reminder_outbox", "created_at", only=(("status", ("sent", "skipped")),)),
 )
 EVENTS_TABLE = "events"  # Rasa's SQLTrackerStore
 SESSION_STARTED = "session_started"  # rasa.shared.core.events.SessionStarted.type_name, without importing Rasa
@@ -57,7 +63,8 @@ def _purge_rows(connection: Connection, kept: Retained, cutoff: dt.datetime) -> 
     names = (kept.time_column, *(name for name, _ in kept.only))
     rows = table(kept.table, *(column(name) for name in names))
     conditions: list[ColumnElement[bool]] = [rows.c[kept.time_column] < cutoff]
-    conditions += [rows.c[name] == value for name, value in kept.only]
+    conditions += [rows.c[name].in_(value) if isinstance(value, tuple) else rows.c[name] == value
+                   for name, value in kept.only]
     result = connection.execute(delete(rows).where(and_(*conditions)))
     return Purged(kept.table, int(result.rowcount or 0))
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import logging
 import urllib.parse
 from collections.abc import Mapping
 from typing import Any
@@ -19,23 +21,31 @@ from bot.config import (
     max_message_chars,
     rasa_url,
     settings,
+    today,
 )
 from bot.rasa.kept_connections import kept_client_session
 from bot.replies.documents import draft_html, draft_pdf, link_opens
+from bot.replies.knowledge import topics
 from bot.replies.messages import say
+from bot.replies.suggestions import SUGGESTIONS, suggested_questions
 from bot.security.kept_secrets import webhook_headers
 from bot.security.keys import pseudonym
+from bot.services import feedback
 from bot.services.attempt_limits import AttemptLimits
 from bot.services.drafts import draft_by_reference
+from bot.services.feedback import TURN_PAYLOAD, TurnSummary
 from bot.services.identity import IDENTITY_PAYLOAD
 from bot.store.unit_of_work import Database
 from bot.web.client import client_address
 from bot.web.console import staff_blueprint
 from bot.web.conversation_cookie import conversation_id, new_conversation_id, set_conversation_cookie
 from bot.web.employer_page import employer_blueprint
+from bot.web.insights import insights_blueprint
+from bot.web.review import review_blueprint
 from bot.web.security_headers import security_headers
 
 STATIC = PROJECT_ROOT / "bot" / "web" / "static"
+logger = logging.getLogger(__name__)
 
 
 def _origin(url: str) -> str:
@@ -87,17 +97,37 @@ def _metadata(body: dict[str, Any], request: Request) -> dict[str, Any]:
     return kept
 
 
-def _for_page(messages: list[Any]) -> dict[str, Any]:
-    """The replies, with the actions' 'who is identified' message taken out and given as `identity`."""
+def _for_page(messages: list[Any]) -> tuple[dict[str, Any], TurnSummary | None]:
+    """The replies, with the actions' 'who is identified' message taken out and given as `identity`, and their
+    'what this turn was' message taken out and returned beside them (None: Rasa answered with its own response)."""
     shown: list[Any] = []
     reply: dict[str, Any] = {}
+    summary: TurnSummary | None = None
     for message in messages:
         custom = message.get("custom") if isinstance(message, dict) else None
         if isinstance(custom, dict) and IDENTITY_PAYLOAD in custom:
             reply["identity"] = custom[IDENTITY_PAYLOAD]
+        elif isinstance(custom, dict) and TURN_PAYLOAD in custom:
+            summary = TurnSummary.from_payload(custom[TURN_PAYLOAD])
         else:
             shown.append(message)
-    return {"messages": shown, **reply}
+    return {"messages": shown, **reply}, summary
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _json_body(request: Request) -> dict[str, Any]:
+    try:
+        body = request.json
+    except Exception:  # Sanic raises InvalidUsage for a body that is not JSON
+        body = None
+    return body if isinstance(body, dict) else {}
+
+
+def _whole_number(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def create_app() -> Sanic:
@@ -152,6 +182,8 @@ def create_app() -> Sanic:
     limits = AttemptLimits(attempt_limit_settings())
     app.blueprint(staff_blueprint(database, limits))
     app.blueprint(employer_blueprint(database, limits))
+    app.blueprint(insights_blueprint(database))
+    app.blueprint(review_blueprint(database))
 
     @app.get("/widget.js")
     async def widget(request: Request) -> response.HTTPResponse:
@@ -168,19 +200,14 @@ def create_app() -> Sanic:
     async def health(request: Request) -> response.HTTPResponse:
         return response.json({"ok": True})
 
-    @app.options("/api/chat")
-    async def chat_preflight(request: Request) -> response.HTTPResponse:
+    @app.options("/api/<what:chat|feedback|rating>")
+    async def chat_preflight(request: Request, what: str) -> response.HTTPResponse:
         return response.empty(headers={"Access-Control-Allow-Methods": "POST",
                                        "Access-Control-Allow-Headers": "Content-Type", "Access-Control-Max-Age": "600"})
 
     @app.post("/api/chat")
     async def chat(request: Request) -> response.HTTPResponse:
-        try:
-            body = request.json
-        except Exception:  # Sanic raises InvalidUsage for a body that is not JSON
-            body = None
-        if not isinstance(body, dict):
-            body = {}
+        body = _json_body(request)
         message = body.get("message")
         text = message if isinstance(message, str) else ""
         # The cookie's conversation; a client without one gets a new conversation and its cookie.
@@ -198,10 +225,70 @@ def create_app() -> Sanic:
                 messages = await reply.json(content_type=None)
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
             return response.json({"messages": [{"text": say("web", "assistant_unavailable")}]}, status=503)
-        answered = response.json(_for_page(messages if isinstance(messages, list) else []))
+        for_page, summary = _for_page(messages if isinstance(messages, list) else [])
+        for_page["turn"] = await _record(sender, text, for_page["messages"], summary)
+        answered = response.json(for_page)
         if issue_cookie:
             set_conversation_cookie(answered, request, sender)
         return answered
+
+    async def _record(sender: str, text: str, shown: list[Any], summary: TurnSummary | None) -> dict[str, Any] | None:
+        """The turn kept for feedback and /staff/insights; None when it could not be kept (the chat goes on)."""
+        basis = feedback.basis_of(str(m.get("text") or "") for m in shown if isinstance(m, dict))
+        try:
+            turn = await asyncio.to_thread(feedback.record_turn, database(), sender, text, summary, basis, _now(),
+                                           today())
+        except Exception:  # the answer matters more than its statistics
+            logger.exception("a turn could not be recorded")
+            return None
+        return {"id": turn.id, "feedback": turn.feedback, "rating": turn.rating}
+
+    @app.post("/api/feedback")
+    async def give_feedback(request: Request) -> response.HTTPResponse:
+        """👍/👎 on one answer of this browser's conversation: {"turn": id, "vote": "up"|"down", "reason": …}."""
+        body = _json_body(request)
+        turn_id, vote, reason = _whole_number(body.get("turn")), body.get("vote"), body.get("reason")
+        if (turn_id is None or vote not in feedback.VOTES
+                or (reason is not None and (vote != "down" or reason not in feedback.VOTE_REASONS))):
+            return response.json({"error": say("web", "feedback_bad")}, status=400)
+        conversation = conversation_id(request)
+        done = conversation is not None and await asyncio.to_thread(
+            feedback.vote, database(), conversation, turn_id, vote, reason, _now())
+        if not done:
+            return response.json({"error": say("web", "feedback_not_yours")}, status=403)
+        return response.json({"ok": True, "message": say("web", "feedback_thanks")})
+
+    @app.post("/api/rating")
+    async def give_rating(request: Request) -> response.HTTPResponse:
+        """好差评 of this browser's conversation: {"rating": 1-5, "occasion": "end"|"handover"}."""
+        body = _json_body(request)
+        rating, occasion = _whole_number(body.get("rating")), body.get("occasion")
+        if rating not in feedback.RATINGS or occasion not in feedback.OCCASIONS:
+            return response.json({"error": say("web", "rating_bad")}, status=400)
+        conversation = conversation_id(request)
+        done = conversation is not None and await asyncio.to_thread(
+            feedback.rate, database(), conversation, rating, occasion, _now(), today())
+        if not done:
+            return response.json({"error": say("web", "rating_not_due")}, status=403)
+        return response.json({"ok": True, "message": say("web", "rating_thanks")})
+
+    @app.get("/api/rating-due")
+    async def rating_due(request: Request) -> response.HTTPResponse:
+        """"handover" once this conversation's hand-over ticket is closed and not yet rated (the page asks when it is
+        shown again), else null."""
+        conversation = conversation_id(request)
+        due = None if conversation is None else await asyncio.to_thread(feedback.rating_due, database(), conversation)
+        return response.json({"rating": due})
+
+    @app.get("/api/suggestions")
+    async def suggestions(request: Request) -> response.HTTPResponse:
+        """Four suggested questions for the welcome: the most asked topics of the last 30 days, else a fixed list."""
+        try:
+            most_asked = await asyncio.to_thread(feedback.suggested_topics, database(), today(), SUGGESTIONS)
+        except Exception:  # the fixed list still welcomes
+            logger.exception("the most asked topics could not be read")
+            most_asked = []
+        return response.json({"suggestions": suggested_questions(most_asked, topics())})
 
     @app.post("/api/logout")
     async def logout(request: Request) -> response.HTTPResponse:

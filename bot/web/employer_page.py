@@ -13,18 +13,24 @@ from typing import Any
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.config import today
+from bot.config import reminder_settings, today
 from bot.replies.messages import say
 from bot.replies.roster import HEADERS, RosterFilter, roster_rows
 from bot.services.attempt_limits import Attempt, AttemptLimits
 from bot.services.helpdesk import audit
 from bot.services.identity import Outcome, verify_employer
+from bot.services.reminders import (
+    EmployerReminderChoice,
+    employer_reminder_choice,
+    reminder_email,
+    set_employer_reminders,
+)
 from bot.services.rosters import employer_roster
 from bot.store.unit_of_work import Database
 from bot.web.client import client_address
 from bot.web.login_pages import LoginForm
 from bot.web.pages import page
-from bot.web.sessions import session, start_session
+from bot.web.sessions import csrf_valid, session, start_session
 from rules_engine.vocabulary import vocabulary
 
 # A cell that starts like a formula is run by Excel (=HYPERLINK(...), +cmd|...): names come from imports.
@@ -88,17 +94,42 @@ def employer_blueprint(database: Any, limits: AttemptLimits) -> Blueprint:
     async def logout(request: Request) -> response.HTTPResponse:
         return await asyncio.to_thread(LOGIN.logged_out, request, database())
 
+    async def roster_page(request: Request, claims: dict[str, Any], message: str | None = None,
+                          status: int = 200) -> response.HTTPResponse:
+        chosen = _filter(request)
+        rows = await asyncio.to_thread(_rows, database(), claims["code"], chosen)
+        reminders = await asyncio.to_thread(employer_reminder_choice, database(), claims["code"])
+        timing = reminder_settings()
+        return page("employer_roster.html", status=status, title=say("web", "employer_title"), who=claims["user"],
+                    csrf=claims["csrf"], logout="/employer/logout", rows=rows, headers=HEADERS,
+                    within=chosen.within_days, short=chosen.short_of_hours, specialty=chosen.specialty,
+                    specialties=vocabulary().specialties, query=urllib.parse.urlencode(dict(request.args.items())),
+                    reminders=reminders, reminder_days=timing.apply_by_days, hours_days=timing.hours_short_days,
+                    message=message)
+
     @bp.get("/")
     async def roster(request: Request) -> response.HTTPResponse:
         claims = employer_session(request)
         if claims is None:
             return response.redirect("/employer/login")
-        chosen = _filter(request)
-        rows = await asyncio.to_thread(_rows, database(), claims["code"], chosen)
-        return page("employer_roster.html", title=say("web", "employer_title"), who=claims["user"],
-                    csrf=claims["csrf"], logout="/employer/logout", rows=rows, headers=HEADERS,
-                    within=chosen.within_days, short=chosen.short_of_hours, specialty=chosen.specialty,
-                    specialties=vocabulary().specialties, query=urllib.parse.urlencode(dict(request.args.items())))
+        saved = request.args.get("reminders") == "saved"
+        return await roster_page(request, claims, say("reminders", "employer_saved") if saved else None)
+
+    @bp.post("/reminders")
+    async def reminders(request: Request) -> response.HTTPResponse:
+        """The reminder form: the digest's e-mail address, and whether the employer wants the digest at all."""
+        claims = employer_session(request)
+        if claims is None:
+            return response.redirect("/employer/login")
+        if not csrf_valid(request, claims):
+            return response.text(say("web", "csrf_failed"), status=403)
+        typed = (request.form.get("reminder_email") or "").strip()
+        email = reminder_email(typed)
+        if typed and email is None:
+            return await roster_page(request, claims, say("reminders", "employer_bad_email"), status=400)
+        wanted = request.form.get("wants_reminders") == "1"
+        await asyncio.to_thread(_save_reminders, database(), claims["code"], email, not wanted)
+        return response.redirect("/employer?reminders=saved")
 
     @bp.get("/export/<kind:str>")
     async def export(request: Request, kind: str) -> response.HTTPResponse:
@@ -131,6 +162,13 @@ def looks_like_formula(value: object) -> bool:
 def csv_safe(row: list[str]) -> list[str]:
     """A leading apostrophe keeps a formula-like value as text in a spreadsheet (OWASP CSV injection)."""
     return ["'" + value if looks_like_formula(value) else value for value in row]
+
+
+def _save_reminders(database: Database, code: str, email: str | None, opted_out: bool) -> EmployerReminderChoice:
+    with database.unit_of_work() as uow:
+        audit(uow, f"employer:{code}", "reminder_settings", None, {"email": bool(email), "opted_out": opted_out},
+              _now())
+        return set_employer_reminders(uow, code, email, opted_out, _now())
 
 
 def _verify(database: Database, limits: AttemptLimits, attempt: Attempt, code: str, access: str) -> Any:

@@ -23,21 +23,21 @@ SPECIALTIES = st.sampled_from(vocabulary().specialties)
 
 @given(approved=DATES, birth=st.dates(min_value=dt.date(1940, 1, 1), max_value=dt.date(2005, 12, 31)))
 def test_renewed_period_never_ends_after_the_65th_birthday(approved: dt.date, birth: dt.date) -> None:
-    end = renewal_new_valid_until(approved, birth).outcome
+    end = renewal_new_valid_until(approved, birth, approved).outcome
     if end is not None:
-        assert end <= sixty_fifth_birthday(birth)
-        assert approved < end <= period_end(approved, number("renewal_period_years").value)
+        assert end <= sixty_fifth_birthday(birth, approved)
+        assert approved < end <= period_end(approved, number("renewal_period_years", approved).value)
 
 
-@given(valid_until=DATES)
-def test_apply_by_is_always_30_days_before_valid_until(valid_until: dt.date) -> None:
-    lead = number("renewal_lead_days").value
-    assert (valid_until - renewal_apply_by(valid_until).outcome).days == lead == 30
+@given(valid_until=DATES, as_of=DATES)
+def test_apply_by_is_always_30_days_before_valid_until(valid_until: dt.date, as_of: dt.date) -> None:
+    lead = number("renewal_lead_days", as_of).value
+    assert (valid_until - renewal_apply_by(valid_until, as_of).outcome).days == lead == 30
 
 
-@given(st.integers(min_value=1, max_value=6))
-def test_requirement_is_120_plus_60_per_further_specialty(n: int) -> None:
-    requirement = continuing_education_requirement(n).outcome
+@given(st.integers(min_value=1, max_value=6), DATES)
+def test_requirement_is_120_plus_60_per_further_specialty(n: int, as_of: dt.date) -> None:
+    requirement = continuing_education_requirement(n, as_of).outcome
     assert requirement.total == 120 + 60 * (n - 1)
     assert requirement.compulsory == 60 + 30 * (n - 1) == requirement.elective
 

@@ -12,16 +12,25 @@ REPLIES: list[dict[str, Any]] = [
     {"text": "您是想问：", "buttons": [{"title": "延续注册什么时候申请", "payload": "/faq"},
                                    {"title": "转人工客服", "payload": "/human_handoff"}]},
 ]
+# What the actions add for the web server to record (bot/services/feedback.py TURN_PAYLOAD); never shown.
+ANSWER_TURN = {"custom": {"turn": {"kind": "answer", "intent": "faq", "confidence": 0.93, "topic": "renewal",
+                                   "city": "贵阳市"}}}
+GOODBYE = [{"text": "再见，祝您工作顺利！"}, {"custom": {"turn": {"kind": "other", "intent": "goodbye", "confidence": 0.97}}}]
 
 
 def replies_to(text: str) -> list[dict[str, Any]]:
-    """The canned replies; an identification and 退出 also carry the actions' 'who is identified' message."""
+    """The canned replies; an identification and 退出 also carry the actions' 'who is identified' message, an answer
+    and a goodbye the 'what this turn was' message."""
     if text == "/switch_person":
         return [{"text": "好的，已清除身份信息。"}, {"custom": {"identity": None}}]
     if "王建国" in text:
         return [{"text": "已确认身份：王建国（5201**********1235）。"},
                 {"custom": {"identity": {"name": "王建国", "masked": "5201**********1235"}}}]
-    return REPLIES
+    if "再见" in text:
+        return GOODBYE
+    if text == "你好":  # Rasa's own response: no turn message
+        return [{"text": "您好！"}]
+    return [*REPLIES, ANSWER_TURN]
 
 
 class StubRasa:

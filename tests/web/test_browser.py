@@ -220,3 +220,71 @@ def test_employer_login_roster_and_csv_download(site: tuple[str, StubRasa], phon
         page.click("a:has-text('下载 CSV')")
     content = Path(download.value.path()).read_bytes().decode("utf-8-sig")
     assert content.startswith("姓名,身份证号") and "5201**********1235" in content
+
+
+def test_thumbs_up_and_down_with_a_reason_under_an_answer(site: tuple[str, StubRasa], phone: object) -> None:
+    base, _ = site
+    page = phone  # type: ignore[assignment]
+    page.goto(base + "/")
+    page.wait_for_selector(".buttons.suggestions button")  # the welcome's suggested questions
+    assert page.locator(".buttons.suggestions button").count() == 4
+    type_and_send(page, "延续注册什么时候申请")
+    bar = page.locator(".feedback").last
+    bar.wait_for()
+    bar.locator("button.thumb.up").click()
+    page.wait_for_selector(".feedback .thumb.up.chosen")
+    assert "感谢您的反馈" in bar.inner_text()
+    assert bar.locator(".reasons").is_hidden()
+    bar.locator("button.thumb.down").click()
+    page.wait_for_selector(".feedback .thumb.down.chosen")
+    assert bar.locator(".reasons button").all_inner_texts() == ["答非所问", "信息有误", "没看懂", "其他"]
+    bar.locator(".reasons button", has_text="信息有误").click()
+    page.wait_for_selector(".feedback .reason.chosen")
+    turn = int(bar.get_attribute("data-turn"))
+    database = Database(DATABASE["url"])
+    with database.engine.connect() as connection:
+        vote, reason = connection.exec_driver_sql("SELECT vote, vote_reason FROM turns WHERE id = ?", (turn,)).one()
+    database.dispose()
+    assert (vote, reason) == (-1, "信息有误")
+    shoot(page, "chat-feedback")
+    page.reload()  # what was chosen stays with the tab
+    page.wait_for_selector(".feedback .reason.chosen")
+
+
+def test_the_rating_card_after_goodbye(site: tuple[str, StubRasa], phone: object) -> None:
+    base, _ = site
+    page = phone  # type: ignore[assignment]
+    page.goto(base + "/")
+    type_and_send(page, "延续注册什么时候申请")
+    page.wait_for_selector(".feedback")
+    type_and_send(page, "再见")
+    card = page.locator(".rating[data-occasion=end]")
+    card.wait_for()
+    assert card.locator(".levels button").all_inner_texts() == ["非常满意", "满意", "一般", "不满意", "非常不满意"]
+    card.locator("button", has_text="满意").first.click()
+    page.wait_for_selector(".rating .levels button.chosen")
+    assert "感谢您的评价" in card.inner_text()
+    database = Database(DATABASE["url"])
+    with database.engine.connect() as connection:
+        ratings = list(connection.exec_driver_sql("SELECT rating, occasion, topic FROM service_ratings"))
+    database.dispose()
+    assert (5, "end", "renewal") in [tuple(r) for r in ratings]
+
+
+def test_insights_page_shows_its_charts(site: tuple[str, StubRasa], phone: object) -> None:
+    base, _ = site
+    page = phone  # type: ignore[assignment]
+    page.goto(base + "/staff/login")
+    page.fill("input[name=username]", "browser-staff")
+    page.fill("input[name=password]", "password-789")
+    page.click("button:has-text('登录')")
+    page.click("a:has-text('咨询分析')")
+    page.wait_for_selector("svg.chart")
+    assert page.locator("svg.chart rect").count() > 30  # a bar (and a tooltip) per day and series
+    assert page.locator("svg.chart").count() == 2
+    assert page.locator("svg.chart").first.bounding_box()["width"] > 300  # type: ignore[index]
+    assert page.locator("text=延续注册什么时候申请").count() >= 1
+    page.goto(base + "/staff/insights?from=2025-13-40")
+    assert page.locator("text=日期格式不正确").count() == 1
+    page.goto(base + "/staff/insights")
+    shoot(page, "staff-insights")

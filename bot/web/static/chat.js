@@ -64,6 +64,7 @@
 
   function render(entry) {
     showTime(entry.at);
+    if (entry.rating) { log.appendChild(ratingCard(entry)); log.scrollTop = log.scrollHeight; return; }
     var row = document.createElement("div");
     row.className = "row " + entry.who;
     var avatar = document.createElement("div");
@@ -86,8 +87,128 @@
         box.appendChild(button);
       });
       log.appendChild(box);
+      if (entry.suggestions) { box.classList.add("suggestions"); }
     }
+    if (entry.turn) { log.appendChild(thumbs(entry)); }
     log.scrollTop = log.scrollHeight;
+  }
+
+  function post(path, body) {
+    return fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
+      .then(function (r) { return r.json().then(function (data) { return { ok: r.ok, data: data }; }); });
+  }
+
+  function note(parent, text) {
+    var old = parent.querySelector(".thanks");
+    if (old) { old.remove(); }
+    var span = document.createElement("span");
+    span.className = "thanks";
+    span.textContent = text;
+    parent.appendChild(span);
+  }
+
+  // 👍 / 👎 under an answer; 👎 offers a reason (optional). Voting again replaces the vote.
+  var REASONS = ["答非所问", "信息有误", "没看懂", "其他"];
+  function thumbs(entry) {
+    var bar = document.createElement("div");
+    bar.className = "feedback";
+    bar.setAttribute("data-turn", entry.turn);
+    var reasons = document.createElement("div");
+    reasons.className = "reasons";
+    function mark() {
+      up.classList.toggle("chosen", entry.vote === "up");
+      down.classList.toggle("chosen", entry.vote === "down");
+      up.setAttribute("aria-pressed", String(entry.vote === "up"));
+      down.setAttribute("aria-pressed", String(entry.vote === "down"));
+      Array.prototype.forEach.call(reasons.children, function (chip) {
+        chip.classList.toggle("chosen", chip.textContent === entry.reason);
+      });
+      reasons.hidden = entry.vote !== "down";
+    }
+    function vote(value, reason) {
+      var body = { turn: entry.turn, vote: value };
+      if (reason) { body.reason = reason; }
+      post("/api/feedback", body).then(function (answer) {
+        if (!answer.ok) { note(bar, answer.data.error || "反馈没有保存，请稍后再试。"); return; }
+        entry.vote = value;
+        entry.reason = reason || null;
+        save();
+        mark();
+        note(bar, answer.data.message || "感谢您的反馈！");
+      }).catch(function () { note(bar, "网络异常，反馈没有保存。"); });
+    }
+    function button(label, title, value) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "thumb " + value;
+      b.textContent = label;
+      b.title = title;
+      b.setAttribute("aria-label", title);
+      b.addEventListener("click", function () { vote(value, null); });
+      bar.appendChild(b);
+      return b;
+    }
+    var up = button("👍 有用", "有帮助", "up");
+    var down = button("👎 没用", "没帮助", "down");
+    REASONS.forEach(function (reason) {
+      var chip = document.createElement("button");
+      chip.type = "button";
+      chip.className = "reason";
+      chip.textContent = reason;
+      chip.addEventListener("click", function () { vote("down", reason); });
+      reasons.appendChild(chip);
+    });
+    bar.appendChild(reasons);
+    mark();
+    return bar;
+  }
+
+  // 好差评: after a goodbye ("end") or once a hand-over has been closed ("handover").
+  var LEVELS = [[5, "非常满意"], [4, "满意"], [3, "一般"], [2, "不满意"], [1, "非常不满意"]];
+  function ratingCard(entry) {
+    var card = document.createElement("div");
+    card.className = "rating";
+    card.setAttribute("data-occasion", entry.occasion);
+    var title = document.createElement("div");
+    title.className = "rating-title";
+    title.textContent = entry.occasion === "handover" ? "人工客服已处理完您的问题，请为本次服务评价：" : "请为本次服务评价：";
+    card.appendChild(title);
+    var levels = document.createElement("div");
+    levels.className = "levels";
+    LEVELS.forEach(function (level) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.textContent = level[1];
+      b.setAttribute("data-rating", level[0]);
+      b.classList.toggle("chosen", entry.rated === level[0]);
+      b.addEventListener("click", function () {
+        post("/api/rating", { rating: level[0], occasion: entry.occasion }).then(function (answer) {
+          if (!answer.ok) { note(card, answer.data.error || "评价没有保存，请稍后再试。"); return; }
+          entry.rated = level[0];
+          save();
+          Array.prototype.forEach.call(levels.children, function (other) {
+            other.classList.toggle("chosen", other === b);
+          });
+          note(card, answer.data.message || "感谢您的评价！");
+        }).catch(function () { note(card, "网络异常，评价没有保存。"); });
+      });
+      levels.appendChild(b);
+    });
+    card.appendChild(levels);
+    return card;
+  }
+
+  function offerRating(occasion) {
+    state.offered = state.offered || {};
+    if (state.offered[occasion]) { return; }
+    state.offered[occasion] = true;
+    add({ who: "bot", text: "", rating: true, occasion: occasion, rated: null, at: Date.now() });
+  }
+
+  function checkRatingDue() {
+    fetch("/api/rating-due").then(function (r) { return r.json(); })
+      .then(function (data) { if (data.rating) { offerRating(data.rating); } })
+      .catch(function () {});
   }
 
   function add(entry) { state.history.push(entry); save(); render(entry); }
@@ -102,9 +223,15 @@
       .then(function (data) {
         if (data.error) { add({ who: "bot", text: data.error, at: Date.now() }); return; }
         if ("identity" in data) { state.identity = data.identity; save(); showIdentity(); }
-        (data.messages || []).forEach(function (m) {
-          add({ who: "bot", text: m.text || "", buttons: m.buttons || [], at: Date.now() });
+        var messages = data.messages || [];
+        var turn = data.turn || null;
+        messages.forEach(function (m, i) {
+          var entry = { who: "bot", text: m.text || "", buttons: m.buttons || [], at: Date.now() };
+          // The thumbs go under the last message of an answer (an answer, a question back or a decline).
+          if (turn && turn.feedback && i === messages.length - 1) { entry.turn = turn.id; entry.vote = null; }
+          add(entry);
         });
+        if (turn && turn.rating) { offerRating(turn.rating); }
       })
       .catch(function () { add({ who: "bot", text: "网络异常，请稍后再试。", at: Date.now() }); })
       .finally(function () { typing.hidden = true; });
@@ -140,9 +267,38 @@
     send(text);
   });
 
+  // The welcome offers four suggested questions: the most asked topics, as buttons that send the topic.
+  function welcome() {
+    var entry = { who: "bot", text: "您好！我是黔建问答助手。可以问我贵州二级建造师注册的规定，也可以验证身份后查询本人的到期日和学时。",
+                  at: Date.now() };
+    add(entry);
+    var row = log.lastChild;
+    fetch("/api/suggestions").then(function (r) { return r.json(); }).then(function (data) {
+      var buttons = (data.suggestions || []).slice(0, 4);
+      if (!buttons.length || state.history[0] !== entry) { return; }
+      entry.buttons = buttons;
+      entry.suggestions = true;
+      save();
+      var box = document.createElement("div");
+      box.className = "buttons suggestions";
+      buttons.forEach(function (b) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.textContent = b.title;
+        button.addEventListener("click", function () { send(b.payload, b.title); });
+        box.appendChild(button);
+      });
+      log.insertBefore(box, row.nextSibling);
+    }).catch(function () {});
+  }
+
   state.history.forEach(render);
   showIdentity();
-  if (!state.history.length) {
-    add({ who: "bot", text: "您好！我是黔建问答助手。可以问我贵州二级建造师注册的规定，也可以验证身份后查询本人的到期日和学时。", at: Date.now() });
-  }
+  if (!state.history.length) { welcome(); }
+  // A hand-over is closed by the helpdesk while the page waits: ask again whenever the page is shown.
+  checkRatingDue();
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") { checkRatingDue(); }
+  });
+  window.addEventListener("focus", checkRatingDue);
 })();

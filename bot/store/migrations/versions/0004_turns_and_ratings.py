@@ -34,11 +34,10 @@ def upgrade() -> None:
                     sa.Column('reviewed_by', sa.String(length=100), nullable=True),
                     sa.Column('reviewed_at', sa.DateTime(), nullable=True),
                     sa.PrimaryKeyConstraint('id'))
-    op.create_index('ix_turns_day_topic', 'turns', ['day', 'topic'])
-    op.create_index('ix_turns_day_city', 'turns', ['day', 'city'])
+    # Covering indexes for /staff/insights over a range of days (bench/insights_bench.py, a million messages).
+    op.create_index('ix_turns_day_facts', 'turns', ['day', 'conversation_key', 'kind', 'topic', 'city', 'vote'])
+    op.create_index('ix_turns_day_asked', 'turns', ['day', 'asked_at', 'kind', 'vote'])
     op.create_index('ix_turns_conversation_day', 'turns', ['conversation_key', 'day'])
-    op.create_index('ix_turns_kind_asked_at', 'turns', ['kind', 'asked_at'])
-    op.create_index('ix_turns_vote_asked_at', 'turns', ['vote', 'asked_at'])
     op.create_table('service_ratings',
                     sa.Column('id', sa.Integer(), nullable=False),
                     sa.Column('conversation_key', sa.String(length=64), nullable=False),
@@ -56,7 +55,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index('ix_service_ratings_day', table_name='service_ratings')
     op.drop_table('service_ratings')
-    for name in ('ix_turns_vote_asked_at', 'ix_turns_kind_asked_at', 'ix_turns_conversation_day',
-                 'ix_turns_day_city', 'ix_turns_day_topic'):
+    for name in ('ix_turns_conversation_day', 'ix_turns_day_asked', 'ix_turns_day_facts'):
         op.drop_index(name, table_name='turns')
     op.drop_table('turns')
