@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.personal import answer_for, known_person
-from actions.services import assistant_today, database, in_thread
+from actions.personal import answer_for, identity_in, known_person
+from actions.services import assistant_today, database, in_thread, latest_text
+from bot.parsing.identification import normalise
 from bot.replies.knowledge import topics
 from bot.replies.turn_reply import Reply, turn_reply
 from bot.replies.turn_summary import turn_summary
@@ -19,6 +20,16 @@ from bot.understanding.decide import Decision, Kind, Turn, decide
 from bot.understanding.parse import turn_from_message
 
 ANSWERED_TOPIC = "answered_topic"
+
+
+def gives_the_awaited_name(tracker: Tracker) -> bool:
+    """A bare name right after the last six, which the assistant asked for: however the classifier read it (a
+    two-character name is often taken for nothing in particular), it completes the identification."""
+    if not tracker.get_slot("candidate_last6"):
+        return False
+    text = latest_text(tracker)
+    name, last6 = identity_in(text)
+    return name is not None and last6 is None and name == normalise(text).strip()
 
 
 def turn_of(tracker: Tracker, identified: bool) -> Turn:
@@ -44,6 +55,8 @@ def tell_turn(dispatcher: CollectingDispatcher, summary: TurnSummary) -> None:
 async def respond(dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any],
                   otherwise: str = "utter_default") -> list[EventType]:
     """The turn decided and answered; `otherwise` is the response when it is no question about the notice."""
+    if gives_the_awaited_name(tracker):
+        return [FollowupAction("action_identify")]
     person_id, events = known_person(tracker)
     turn = turn_of(tracker, person_id is not None)
     decision: Decision = decide(turn)

@@ -16,6 +16,7 @@ from bot.config import RETENTION_DAYS, settings, today
 from bot.exchange.exporter import export
 from bot.exchange.importer import ImportInterrupted, ImportResult, import_file
 from bot.replies.messages import say
+from bot.services.policy_in_force import PolicySetupError, install_configured_policy
 from bot.store.migrate import upgrade_to_head
 from bot.store.unit_of_work import Database
 
@@ -389,6 +390,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        install_configured_policy()
+    except PolicySetupError as error:
+        print(say("registry", "policy_unreadable", error=error), file=sys.stderr)
+        return EXIT_PROBLEM
     try:
         return int(args.run(args))
     except OperationalError:

@@ -19,11 +19,10 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.config import policy_amendments_dir, settings
+from bot.config import settings
 from bot.security.kept_secrets import ACTION_SECRET_HEADER, action_server_secret
 from bot.security.log_safety import install_log_safety
-from rules_engine.parameters import check_successors
-from rules_engine.policy import AMENDMENTS_DIR, Policy, install_policy, load_policy
+from bot.services.policy_in_force import PolicySetupError, install_configured_policy
 
 logger = logging.getLogger(__name__)
 OPEN_PATHS = frozenset({"/health"})
@@ -50,27 +49,16 @@ def secured_app(secret: str) -> Sanic:
     return app
 
 
-def install_configured_policy() -> Policy:
-    """The notice with data/policy/amendments and POLICY_AMENDMENTS_DIR's amending documents, for every answer
-    this process gives; a document that does not read (a citation not in its text) stops the start."""
-    extra = policy_amendments_dir()
-    if extra is not None and not extra.is_dir():
-        raise SystemExit(f"POLICY_AMENDMENTS_DIR: {extra} is not a folder")
-    policy = load_policy((AMENDMENTS_DIR,) if extra is None else (AMENDMENTS_DIR, extra))
-    check_successors(policy)
-    install_policy(policy)
-    for amendment in policy.amendments:
-        logger.info("amending document %s in force from %s", amendment.document, amendment.effective)
-    return policy
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bot.ops.action_server")
     parser.add_argument("--port", type=int, default=settings().action_port)
     args = parser.parse_args(argv)
     install_log_safety()
     logging.basicConfig(level=logging.INFO)
-    install_configured_policy()
+    try:
+        install_configured_policy()
+    except PolicySetupError as error:
+        raise SystemExit(str(error)) from None
     app = secured_app(action_server_secret())
     app.run(settings().sanic_host, args.port, workers=1, access_log=False)
 

@@ -216,7 +216,8 @@ def problem_list(database: Database, found: TurnFilter, limit: int) -> list[dict
 
 
 def add_recorded(database: Database, turns: list[dict[str, Any]], ratings: list[dict[str, Any]]) -> None:
-    """Turns and ratings made elsewhere (the demo data, the benchmark), as table rows, in one commit."""
+    """Turns and ratings made elsewhere (the demo data, the benchmark), as table rows, in one commit; the roll-up of
+    the turns' days is counted again in the same commit, so /staff/insights shows them exactly."""
     with database.unit_of_work() as uow:
         uow.turns.add_many(turns)
         uow.turns.add_ratings(ratings)

@@ -229,12 +229,38 @@ class Turn(Base):  # type: ignore[misc,valid-type]
     reviewed_topic = Column(String(80))
     reviewed_by = Column(String(100))
     reviewed_at = Column(DateTime)
-    # /staff/insights reads a range of days: every figure from the first index alone (it covers the columns the
-    # aggregates and filters use), the newest unanswered or 👎 messages by walking the second one backwards
-    # (bench/insights_bench.py: a million messages).
+    # /staff/insights' figures come from the daily roll-up (TurnDayCount, ConversationDayCount); the first index
+    # covers what counting a day's turns again needs (a vote, the aggregates over `turns` the roll-up must equal),
+    # the newest unanswered or 👎 messages are found by walking the second one backwards (bench/insights_bench.py).
     __table_args__ = (Index("ix_turns_day_facts", "day", "conversation_key", "kind", "topic", "city", "vote"),
                       Index("ix_turns_day_asked", "day", "asked_at", "kind", "vote"),
                       Index("ix_turns_conversation_day", "conversation_key", "day"))
+
+
+class TurnDayCount(Base):  # type: ignore[misc,valid-type]
+    """/staff/insights' roll-up of `turns`: how many turns, 👍 and 👎 per day, city, topic and kind, kept in the same
+    transaction as the turn or vote it counts (bot/store/turns.py), so a year is a few hundred rows a day to add up
+    instead of a million turns. A turn without a city or topic is counted under '' (the filters never ask for '')."""
+
+    __tablename__ = "turn_day_counts"
+    day = Column(Date, primary_key=True)
+    city = Column(String(50), primary_key=True)
+    topic = Column(String(80), primary_key=True)
+    kind = Column(String(20), primary_key=True)
+    turns = Column(Integer, nullable=False)
+    up = Column(Integer, nullable=False)
+    down = Column(Integer, nullable=False)
+
+
+class ConversationDayCount(Base):  # type: ignore[misc,valid-type]
+    """How many conversations had a turn on a day: of any city and topic (city '' and topic ''), of one city (topic
+    ''), about one topic (city '') or both, exactly the distinct counts each filter of /staff/insights shows."""
+
+    __tablename__ = "conversation_day_counts"
+    city = Column(String(50), primary_key=True)
+    topic = Column(String(80), primary_key=True)
+    day = Column(Date, primary_key=True)
+    conversations = Column(Integer, nullable=False)
 
 
 class ServiceRating(Base):  # type: ignore[misc,valid-type]

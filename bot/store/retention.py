@@ -10,6 +10,10 @@ registry's) are kept by conversation: a conversation whose newest event is older
 conversation still going on, old events go only when they come before its latest session start: Rasa reads a
 conversation from that event on, and the slots it carries over (who was identified) are set again after it, so the
 conversation goes on as it was.
+
+The daily roll-up of turns (turn_day_counts, conversation_day_counts, bot/store/turns.py) goes with them: the days
+of the purged turns are counted again from the turns left, so a day cut in two by the cutoff keeps exact figures
+and a day wholly purged leaves no row.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from dataclasses import dataclass
 from sqlalchemy import and_, column, delete, func, inspect, select, table
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
+
+from bot.store.turns import ROLL_UP_TABLES, rebuild_roll_up
 
 
 @dataclass(frozen=True)
@@ -69,10 +75,32 @@ def _purge_rows(connection: Connection, kept: Retained, cutoff: dt.datetime) -> 
     return Purged(kept.table, int(result.rowcount or 0))
 
 
+TURNS_TABLE = "turns"
+
+
+def _purge_turns(connection: Connection, kept: Retained, cutoff: dt.datetime) -> list[Purged]:
+    """The old turns, and the roll-up of their days counted again from the turns left."""
+    present = _has_table(connection, kept.table) and all(_has_table(connection, name) for name in ROLL_UP_TABLES)
+    last_day = None
+    if present:
+        turns = table(kept.table, column(kept.time_column), column("day"))
+        last_day = connection.execute(select(func.max(turns.c.day))
+                                      .where(turns.c[kept.time_column] < cutoff)).scalar()
+    purged = _purge_rows(connection, kept, cutoff)
+    if last_day is None:
+        return [purged, *(Purged(name, 0, present=present) for name in ROLL_UP_TABLES)]
+    counted = rebuild_roll_up(connection, None, last_day)
+    return [purged, *(Purged(name, max(0, counted[name][0] - counted[name][1])) for name in ROLL_UP_TABLES)]
+
+
 def purge_registry(engine: Engine, cutoff: dt.datetime, retained: tuple[Retained, ...] = RETAINED) -> list[Purged]:
     """Delete, in one transaction, the registry's rows older than `cutoff` (naive UTC, as they are stored)."""
     with engine.begin() as connection:
-        return [_purge_rows(connection, kept, cutoff) for kept in retained]
+        found: list[Purged] = []
+        for kept in retained:
+            found += _purge_turns(connection, kept, cutoff) if kept.table == TURNS_TABLE else [
+                _purge_rows(connection, kept, cutoff)]
+        return found
 
 
 def purge_conversations(engine: Engine, cutoff: dt.datetime) -> Purged:

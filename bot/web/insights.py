@@ -18,7 +18,7 @@ from typing import Any
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.config import today
+from bot.config import CHINA_STANDARD_TIME, today
 from bot.replies.knowledge import topics
 from bot.replies.messages import say
 from bot.replies.titles import faq_title
@@ -100,6 +100,11 @@ def _days(start: dt.date, end: dt.date, per_day: list[dict[str, Any]]) -> list[d
             for day in (start + dt.timedelta(days=n) for n in range(count))]
 
 
+def china_time(stored: dt.datetime) -> dt.datetime:
+    """A stored time (naive UTC) as China Standard Time (UTC+8), the time staff read."""
+    return stored.replace(tzinfo=dt.timezone.utc).astimezone(CHINA_STANDARD_TIME)
+
+
 def _share(part: int, whole: int) -> str:
     return f"{100 * part / whole:.1f}%" if whole else "—"
 
@@ -124,7 +129,7 @@ def view(found: TurnFilter, figures: Insights, page_number: int) -> dict[str, An
                    "liked": _share(int(row["up"]), int(row["up"]) + int(row["down"]))} for row in figures.topics]
     ratings = [{**row, "title": _title(row["topic"]), "average": f"{float(row['average'] or 0):.2f}"}
                for row in figures.ratings]
-    problems = [{**row, "title": _title(row["topic"]) if row["topic"] else "",
+    problems = [{**row, "asked_at": china_time(row["asked_at"]), "title": _title(row["topic"]) if row["topic"] else "",
                  "kind_title": KIND_TITLES.get(str(row["kind"]), str(row["kind"])),
                  "confidence": "" if row["confidence"] is None else f"{float(row['confidence']):.2f}"}
                 for row in figures.problems]
@@ -140,10 +145,10 @@ def csv_rows(part: str, found: TurnFilter, figures: Insights | None,
              problems: list[dict[str, Any]] | None) -> list[list[str]]:
     """The CSV of one part: the days, the topics (with 👍/👎 and 好差评), or the list of unanswered and 👎 messages."""
     if part == "problems":
-        rows = [["编号", "时间（UTC）", "城市", "消息（已脱敏）", "处理", "意图", "置信度", "主题", "依据", "评价",
+        rows = [["编号", "时间", "城市", "消息（已脱敏）", "处理", "意图", "置信度", "主题", "依据", "评价",
                  "差评原因"]]
         for row in problems or []:
-            rows.append([str(row["id"]), row["asked_at"].isoformat(sep=" ", timespec="seconds"), row["city"] or "",
+            rows.append([str(row["id"]), china_time(row["asked_at"]).strftime("%Y-%m-%d %H:%M:%S"), row["city"] or "",
                          row["text"], KIND_TITLES.get(row["kind"], row["kind"]), row["intent"] or "",
                          "" if row["confidence"] is None else f"{row['confidence']:.2f}",
                          _title(row["topic"]) if row["topic"] else "", row["basis"] or "",

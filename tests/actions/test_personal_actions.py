@@ -6,12 +6,13 @@ import asyncio
 import datetime as dt
 
 import pytest
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.personal
 import actions.services
 from actions.drafts import ActionDraftSave, ActionDraftSummary, ActionMyDrafts, ActionStartDraft, ActionWithdrawDraft
-from actions.knowledge import ActionPersonalAnswer
+from actions.knowledge import ActionClarify, ActionPersonalAnswer
 from actions.personal import (
     ActionEmployerList,
     ActionEmployerLogin,
@@ -19,6 +20,7 @@ from actions.personal import (
     ActionIdentify,
     ActionSwitchPerson,
 )
+from bot.services.carried_values import seal
 from bot.services.identity import issue_access_code, sign_token
 from bot.store.unit_of_work import Database
 from rules_engine.identity import make_id_number
@@ -161,3 +163,15 @@ def test_cancellation_draft_without_documents_points_to_abnormal_status(registry
     assert "注册状态异常" in summary.messages[0]["text"]
     saved, _ = run(ActionDraftSave(), tracker("确认", "affirm", slots=slots))
     assert "ZX-" in texts(saved)[0]
+
+
+def test_a_bare_name_after_the_last_six_goes_on_to_identification_whatever_the_classifier_said(
+        registry: Database) -> None:
+    waiting = tracker("张伟", "nlu_fallback", slots={"candidate_last6": seal("051235")},
+                      ranking=[{"name": "nlu_fallback", "confidence": 0.4}, {"name": "identify", "confidence": 0.36}])
+    dispatcher, events = run(ActionClarify(), waiting)
+    assert events == [FollowupAction("action_identify")] and dispatcher.messages == []
+    # Not waiting for a name, or more than a name: the turn is decided as usual.
+    assert run(ActionClarify(), tracker("张伟", "nlu_fallback"))[1] != [FollowupAction("action_identify")]
+    asked = tracker("张伟的证什么时候到期", "nlu_fallback", slots={"candidate_last6": seal("051235")})
+    assert run(ActionClarify(), asked)[1] != [FollowupAction("action_identify")]

@@ -128,7 +128,7 @@ def test_chat_page_shows_a_reply_with_the_name_as_text(site: str, monkeypatch: p
         browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox"])
         page = browser.new_page()
         page.goto(site + "/")
-        page.fill("#input", "你好")
+        page.fill("#input", "我的身份核对好了吗")  # not 你好: the stand-in answers that with its own greeting
         page.press("#input", "Enter")
         page.wait_for_selector(".row.bot >> text=已确认身份")
         bubble = page.locator(".row.bot .bubble").last

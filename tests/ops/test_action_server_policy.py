@@ -1,4 +1,4 @@
-"""The action server installs the amending documents POLICY_AMENDMENTS_DIR names when it starts."""
+"""Every process (action server, web server, python -m bot) installs the amending documents POLICY_AMENDMENTS_DIR names when it starts."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot.ops.action_server import install_configured_policy
+from bot.services.policy_in_force import PolicySetupError, install_configured_policy
 from rules_engine.parameters import number
 from rules_engine.policy import current_policy, install_policy
 from tests.rules_engine.amending import AMENDING_NOTICE, FIXTURES
@@ -35,5 +35,14 @@ def test_unset_only_the_repository_s_own_amendments_count(monkeypatch: pytest.Mo
 
 def test_a_folder_that_is_not_there_stops_the_start(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("POLICY_AMENDMENTS_DIR", str(FIXTURES / "no-such-folder"))
-    with pytest.raises(SystemExit):
+    with pytest.raises(PolicySetupError):
         install_configured_policy()
+
+
+def test_python_m_bot_refuses_to_run_on_a_missing_folder_in_chinese(monkeypatch: pytest.MonkeyPatch,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.cli import main
+
+    monkeypatch.setenv("POLICY_AMENDMENTS_DIR", str(FIXTURES / "no-such-folder"))
+    assert main(["remind", "--dry-run"]) != 0
+    assert "修订文件无法读取" in capsys.readouterr().err

@@ -166,3 +166,18 @@ def test_insights_page_needs_staff_and_shows_charts_and_the_list(site: tuple[str
     assert "renewal" in topics.content.decode("utf-8-sig")
     assert client.get(f"{base}/staff/insights.csv", params={"part": "secrets"}, timeout=10).status_code == 400
     assert client.get(f"{base}/staff/insights.csv", params={"to": "yesterday"}, timeout=10).status_code == 400
+
+
+def test_the_problem_list_shows_china_standard_time() -> None:
+    from bot.services.feedback import Insights, TurnFilter
+    from bot.web.insights import csv_rows, view
+
+    stored = {"id": 7, "asked_at": dt.datetime(2025, 12, 1, 17, 30, 5), "day": dt.date(2025, 12, 2), "city": None,
+              "text": "证书的事", "kind": "clarify", "intent": "faq", "confidence": 0.4, "topic": None, "basis": None,
+              "vote": None, "vote_reason": None, "reviewed_topic": None}  # stored in UTC: 01:30 the next day in 贵阳
+    found = TurnFilter(dt.date(2025, 12, 2), dt.date(2025, 12, 2))
+    [header, row] = csv_rows("problems", found, None, [stored])
+    assert header[1] == "时间" and row[1] == "2025-12-02 01:30:05"
+    figures = Insights(per_day=[], per_kind={"clarify": 1}, topics=[], votes={"up": 0, "down": 0}, ratings=[],
+                       problems=[stored], problem_count=1)
+    assert view(found, figures, 1)["problems"][0]["asked_at"].strftime("%Y-%m-%d %H:%M") == "2025-12-02 01:30"
