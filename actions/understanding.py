@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.personal import answer_for, identity_in, known_person
+from actions.personal import ActionIdentify, answer_for, identity_in, known_person
 from actions.services import assistant_today, database, in_thread, latest_text
 from bot.parsing.identification import normalise
 from bot.replies.knowledge import topics
@@ -56,7 +56,9 @@ async def respond(dispatcher: CollectingDispatcher, tracker: Tracker, domain: di
                   otherwise: str = "utter_default") -> list[EventType]:
     """The turn decided and answered; `otherwise` is the response when it is no question about the notice."""
     if gives_the_awaited_name(tracker):
-        return [FollowupAction("action_identify")]
+        # Identified here, in this action: a follow-up action would leave the policies a turn no rule knows, and
+        # Rasa's fallback would rewind it, identity and all.
+        return await ActionIdentify().run(dispatcher, tracker, domain)
     person_id, events = known_person(tracker)
     turn = turn_of(tracker, person_id is not None)
     decision: Decision = decide(turn)

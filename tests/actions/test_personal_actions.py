@@ -6,7 +6,6 @@ import asyncio
 import datetime as dt
 
 import pytest
-from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.personal
@@ -165,13 +164,14 @@ def test_cancellation_draft_without_documents_points_to_abnormal_status(registry
     assert "ZX-" in texts(saved)[0]
 
 
-def test_a_bare_name_after_the_last_six_goes_on_to_identification_whatever_the_classifier_said(
+def test_a_bare_name_after_the_last_six_completes_the_identification_whatever_the_classifier_said(
         registry: Database) -> None:
-    waiting = tracker("张伟", "nlu_fallback", slots={"candidate_last6": seal("051235")},
+    waiting = tracker("王建国", "nlu_fallback", slots={"candidate_last6": seal(LAST6)},
                       ranking=[{"name": "nlu_fallback", "confidence": 0.4}, {"name": "identify", "confidence": 0.36}])
     dispatcher, events = run(ActionClarify(), waiting)
-    assert events == [FollowupAction("action_identify")] and dispatcher.messages == []
+    assert any("已确认身份" in text for text in texts(dispatcher))
+    assert slots_set(events)["person_id"] == "P000001"
     # Not waiting for a name, or more than a name: the turn is decided as usual.
-    assert run(ActionClarify(), tracker("张伟", "nlu_fallback"))[1] != [FollowupAction("action_identify")]
-    asked = tracker("张伟的证什么时候到期", "nlu_fallback", slots={"candidate_last6": seal("051235")})
-    assert run(ActionClarify(), asked)[1] != [FollowupAction("action_identify")]
+    assert "person_id" not in slots_set(run(ActionClarify(), tracker("王建国", "nlu_fallback"))[1])
+    asked = tracker("王建国的证什么时候到期", "nlu_fallback", slots={"candidate_last6": seal(LAST6)})
+    assert "person_id" not in slots_set(run(ActionClarify(), asked)[1])
