@@ -16,6 +16,7 @@ from bot.services.identity import issue_access_code
 from bot.store.migrate import upgrade_to_head
 from bot.store.unit_of_work import Database
 from tests.bot.records import EMPLOYER, lines, person
+from tests.web.browser_steps import STAFF_NAME, STAFF_PASSWORD, log_in_as_staff
 from tests.web.server import web_server
 from tests.web.stub_rasa import StubRasa
 
@@ -40,7 +41,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, StubRa
     (work / "in.jsonl").write_text(lines(person("P000001")), encoding="utf-8")
     import_file(database, work / "in.jsonl")
     with database.unit_of_work() as uow:
-        add_staff(uow, "browser-staff", "password-789", False, dt.datetime(2025, 12, 1))
+        add_staff(uow, STAFF_NAME, STAFF_PASSWORD, False, dt.datetime(2025, 12, 1))
         ACCESS["code"] = issue_access_code(uow, EMPLOYER["credit_code"]) or ""
     open_ticket(database, "conv-browser", "P000001", "转人工", [{"who": "user", "text": "<script>alert(1)</script>"}],
                 dt.datetime(2025, 12, 1, 9))
@@ -187,11 +188,7 @@ def shoot(page: object, name: str) -> None:
 def test_staff_console_lookup_and_claim_in_the_browser(site: tuple[str, StubRasa], phone: object) -> None:
     base, _ = site
     page = phone  # type: ignore[assignment]
-    page.goto(base + "/staff/login")
-    page.fill("input[name=username]", "browser-staff")
-    page.fill("input[name=password]", "password-789")
-    page.click("button:has-text('登录')")
-    page.wait_for_selector("text=转人工队列")
+    log_in_as_staff(page, base)
     page.fill("input[name=q]", "王建国")
     page.click("button:has-text('查找')")
     page.click("a:has-text('王建国')")
@@ -274,10 +271,7 @@ def test_the_rating_card_after_goodbye(site: tuple[str, StubRasa], phone: object
 def test_insights_page_shows_its_charts(site: tuple[str, StubRasa], phone: object) -> None:
     base, _ = site
     page = phone  # type: ignore[assignment]
-    page.goto(base + "/staff/login")
-    page.fill("input[name=username]", "browser-staff")
-    page.fill("input[name=password]", "password-789")
-    page.click("button:has-text('登录')")
+    log_in_as_staff(page, base)
     page.click("a:has-text('咨询分析')")
     page.wait_for_selector("svg.chart")
     assert page.locator("svg.chart rect").count() > 30  # a bar (and a tooltip) per day and series

@@ -18,6 +18,7 @@ from bot.config import PROJECT_ROOT
 from bot.services.helpdesk import add_staff
 from tests.bot.records import person, registry_with
 from tests.e2e.servers import MODEL
+from tests.web.browser_steps import STAFF_NAME, STAFF_PASSWORD, log_in_as_staff
 from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS, type_and_send
 
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(not MODEL.exists(), reason="no trained model (make train)"),
@@ -41,7 +42,7 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
     url = f"sqlite:///{work / 'improve.db'}"
     database = registry_with(url, work, person("P000001"))
     with database.unit_of_work() as uow:
-        add_staff(uow, "browser-staff", "password-789", False, NOW)
+        add_staff(uow, STAFF_NAME, STAFF_PASSWORD, False, NOW)
         turn_id = uow.turns.add("key-1", NOW, NOW.date(), "贵阳市", "证书挂靠被查到会怎样", "decline", "out_of_scope",
                                 0.38, None, None)
         uow.commit()
@@ -67,25 +68,17 @@ def browser_page() -> Iterator[object]:
         browser.close()
 
 
-def log_in(page: object, base: str) -> None:
-    page.goto(base + "/staff/login")  # type: ignore[attr-defined]
-    page.fill("input[name=username]", "browser-staff")  # type: ignore[attr-defined]
-    page.fill("input[name=password]", "password-789")  # type: ignore[attr-defined]
-    page.click("button:has-text('登录')")  # type: ignore[attr-defined]
-    page.wait_for_selector("text=转人工队列")  # type: ignore[attr-defined]
-
-
 def test_a_staff_member_marks_a_message_s_topic(system: System, browser_page: object) -> None:
     page = browser_page  # type: ignore[assignment]
     base = system.running.web_url
-    log_in(page, base)
+    log_in_as_staff(page, base)
     page.goto(f"{base}/staff/review/{system.turn_id}")
     page.wait_for_selector("text=证书挂靠被查到会怎样")
     assert page.locator("#reviewed").inner_text() == "未标注"
     page.select_option("#topic", label="承诺制和虚假申报的后果")
     page.click("button:has-text('保存标注')")
     page.wait_for_selector("text=已保存标注")
-    assert page.locator("#reviewed").inner_text().startswith("承诺制和虚假申报的后果（browser-staff，")
+    assert page.locator("#reviewed").inner_text().startswith(f"承诺制和虚假申报的后果（{STAFF_NAME}，")
     assert page.locator("#topic").input_value() == "commitment"
     written = yaml.safe_load(system.reviewed.read_text(encoding="utf-8"))
     assert written["nlu"] == [{"intent": "faq/commitment", "examples": "- 证书挂靠被查到会怎样\n"}]
@@ -97,7 +90,7 @@ def test_an_edited_answer_is_what_the_chat_says_next_without_a_retrain(system: S
     page.goto(base + "/")
     type_and_send(page, "延续注册要提前多少天申请")
     page.wait_for_selector(f".row.bot >> text={OLD_WORDS}", timeout=60_000)
-    log_in(page, base)
+    log_in_as_staff(page, base)
     page.goto(base + "/staff/answers")
     page.click("a[href='/staff/answers/knowledge/renewal']")
     wording = page.input_value("#t0")
