@@ -10,6 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.personal import ActionIdentify, answer_for, identity_in, known_person
+from actions.reminders import show_waiting_reminders
 from actions.services import assistant_today, database, in_thread, latest_text
 from bot.parsing.identification import normalise
 from bot.replies.knowledge import topics
@@ -52,6 +53,14 @@ def tell_turn(dispatcher: CollectingDispatcher, summary: TurnSummary) -> None:
     dispatcher.utter_message(json_message=summary.payload())
 
 
+async def _reminders_for_token(dispatcher: CollectingDispatcher, person_id: str | None,
+                               identity_events: list[EventType]) -> None:
+    """A host page's token identified the person in this turn: their waiting reminders, as after a typed
+    identification (actions/personal.py)."""
+    if person_id is not None and identity_events:
+        await show_waiting_reminders(dispatcher, person_id)
+
+
 async def respond(dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any],
                   otherwise: str = "utter_default") -> list[EventType]:
     """The turn decided and answered; `otherwise` is the response when it is no question about the notice."""
@@ -69,10 +78,12 @@ async def respond(dispatcher: CollectingDispatcher, tracker: Tracker, domain: di
         return events
     if decision.kind is Kind.PERSONAL and person_id is not None and decision.personal_intent:
         answered = await answer_for(decision.personal_intent, person_id, dispatcher, decision.topics[0])
+        await _reminders_for_token(dispatcher, person_id, events)
         tell_turn(dispatcher, summary)
         return events + answered + [SlotSet(ANSWERED_TOPIC, decision.topics[0])]
     reply = turn_reply(decision, assistant_today())
     _send(dispatcher, reply)
+    await _reminders_for_token(dispatcher, person_id, events)
     tell_turn(dispatcher, summary)
     if decision.offer_identity and decision.personal_intent:
         events.append(SlotSet("pending_intent", decision.personal_intent))

@@ -6,12 +6,15 @@ import asyncio
 import datetime as dt
 from typing import Any
 
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.knowledge import ActionPersonalAnswer
 from actions.personal import ActionIdentify
 from actions.reminders import ActionReminderOptOut
 from bot.config import ReminderSettings
 from bot.replies.reminders import ReminderWording
+from bot.services.identity import sign_token
 from bot.services.reminder_senders import ChatNoticeSender
 from bot.services.reminders import run_reminders
 from bot.store.unit_of_work import Database
@@ -81,3 +84,18 @@ def test_opting_out_before_identifying_asks_first_then_does_it(registry: Databas
     replies = texts(dispatcher)
     assert replies[0].startswith("已确认身份") and replies[1].startswith("好的，以后不再") and len(replies) == 2
     assert slots_set(events)["pending_intent"] is None and statuses(registry, "P000001") == {"skipped"}
+
+
+def test_a_host_page_s_token_shows_the_waiting_reminders_after_the_answer(registry: Database,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_TOKEN_SECRET", "s3cret")
+    remind(registry)
+    token = sign_token("P000001", dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=5), b"s3cret")
+    dispatcher, _ = run(ActionPersonalAnswer(), tracker("我的学时够吗", "my_hours", metadata={"token": token}))
+    replies = texts(dispatcher)
+    assert "还差" in replies[0] and replies[1].startswith("您有2条提醒：")
+    assert statuses(registry, "P000001") == {"sent"}
+    # The token's next turn: the identity is already the conversation's, nothing is shown again.
+    later, _ = run(ActionPersonalAnswer(), tracker("我的学时够吗", "my_hours", metadata={"token": token},
+                                                   slots={"person_id": "P000001"}))
+    assert not any("提醒" in text for text in texts(later))
