@@ -17,13 +17,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, TypeAlias
 
-from sqlalchemy import Table, and_, case, delete, func, insert, literal, or_, select, union_all, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Table, and_, case, delete, func, insert, literal, or_, select, text, union_all, update
 from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ColumnElement, TextClause
 
 from bot.store.models import ConversationDayCount, HandoverTicket, Person, ServiceRating, Turn, TurnDayCount
 
@@ -96,15 +96,22 @@ def _dialect(executor: Executor) -> str:
     return str(executor.dialect.name if isinstance(executor, Connection) else executor.get_bind().dialect.name)
 
 
+@lru_cache(maxsize=64)
+def _upsert(table: str, keys: tuple[str, ...], amounts: tuple[str, ...], replace: bool) -> TextClause:
+    """INSERT … ON CONFLICT DO UPDATE, which SQLite and PostgreSQL spell alike. Written once as text: SQLAlchemy 1.4
+    compiles its dialect upserts again on every call, which was most of the time a turn took to record."""
+    changes = ", ".join(f"{column} = excluded.{column}" if replace
+                        else f"{column} = {table}.{column} + excluded.{column}" for column in amounts)
+    columns = (*keys, *amounts)
+    return text(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)}) "
+                f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {changes}")
+
+
 def _add_to(executor: Executor, table: Table, keys: dict[str, Any], amounts: dict[str, int],
             replace: bool = False) -> None:
     """Add `amounts` to the row of `keys` (made when missing), or with `replace` set them: one upsert."""
-    name = _dialect(executor)
-    if name in ("sqlite", "postgresql"):
-        statement = (sqlite.insert(table) if name == "sqlite" else postgresql.insert(table)).values(**keys, **amounts)
-        changes = {column: statement.excluded[column] if replace else table.c[column] + statement.excluded[column]
-                   for column in amounts}
-        executor.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=changes))
+    if _dialect(executor) in ("sqlite", "postgresql"):
+        executor.execute(_upsert(table.name, tuple(keys), tuple(amounts), replace), {**keys, **amounts})
         return
     match = [table.c[column] == value for column, value in keys.items()]  # any other database: update, else insert
     changes = {column: value if replace else table.c[column] + value for column, value in amounts.items()}
