@@ -72,6 +72,7 @@ bench: install $(MODEL)
 	$(PY) -m bench.cluster_bench
 	$(PY) -m bench.registry_bench
 	$(PY) -m bench.insights_bench
+	$(PY) -m bench.wechat_bench
 	$(PY) -m bench.engine_profile --full
 	$(PY) -m bench.report
 	$(PY) -m bench.sizing

@@ -21,7 +21,7 @@ DOCS = ROOT / "docs"
 PARTS = [("quality.md", "make eval"), ("load.md", "python -m bench.load_bench"),
          ("trims.md", "python -m bench.trim_steps"),
          ("cluster.md", "python -m bench.cluster_bench"), ("registry.md", "python -m bench.registry_bench"),
-         ("insights.md", "python -m bench.insights_bench"),
+         ("insights.md", "python -m bench.insights_bench"), ("wechat.md", "python -m bench.wechat_bench"),
          ("engine.md", "python -m bench.engine_profile")]
 PACKAGES = ("rasa", "rasa-sdk", "sanic", "SQLAlchemy", "tensorflow", "spacy", "jieba", "locust")
 

@@ -38,10 +38,11 @@ REMINDER_APPLY_BY_DAYS = (90, 60, 30, 7)
 REMINDER_HOURS_SHORT_DAYS = 180
 
 # Fields whose variable, when it is not a number above 0, is as good as unset (a typo must not stop a server).
-_POSITIVE_WHOLE = ("max_message_chars", "cluster_sanic_workers", "identity_free_failures",
+_POSITIVE_WHOLE = ("max_message_chars", "wechat_text_limit_bytes", "cluster_sanic_workers", "identity_free_failures",
                    "identity_first_pause_seconds", "identity_max_failures", "identity_lock_minutes",
                    "retention_days", "draft_link_days", "reminder_hours_short_days")
-_POSITIVE_FRACTIONAL = ("identity_idle_minutes", "rasa_timeout_seconds", "action_timeout_seconds")
+_POSITIVE_FRACTIONAL = ("identity_idle_minutes", "wechat_passive_seconds", "rasa_timeout_seconds",
+                        "action_timeout_seconds")
 
 
 def _without_blanks(source: Callable[[BaseSettings], dict[str, Any]]) -> Callable[[BaseSettings], dict[str, Any]]:
@@ -159,6 +160,40 @@ class Settings(BaseSettings):
         "Wrong guesses in one conversation before it is locked."))
     identity_lock_minutes: int = Field(default=30, env="IDENTITY_LOCK_MINUTES", description=(
         "How long a conversation stays locked."))
+
+    # --- WeChat Official Account and 企业微信 channels (bot/rasa/wechat.py, bot/rasa/wecom.py) --------------------
+    wechat_app_id: str | None = Field(default=None, env="WECHAT_APP_ID", description=(
+        "The Official Account's AppID, for the customer-service API's access token."))
+    wechat_app_secret: SecretStr | None = Field(default=None, env="WECHAT_APP_SECRET", description=(
+        "The Official Account's AppSecret (with WECHAT_APP_ID)."))
+    wechat_token: SecretStr | None = Field(default=None, env="WECHAT_TOKEN", description=(
+        "The Official Account's server Token, which signs every call to /webhooks/wechat/webhook; unset, that "
+        "endpoint answers 404."))
+    wechat_aes_key: SecretStr | None = Field(default=None, env="WECHAT_AES_KEY", description=(
+        "The 43-character EncodingAESKey: set, messages are encrypted (safe mode); unset, plain mode."))
+    wechat_account_verified: bool = Field(default=False, env="WECHAT_ACCOUNT_VERIFIED", description=(
+        "true: the account may use the customer-service API, so an answer later than the 5-second window is sent "
+        "through it; false, it is kept and given before the answer to the user's next message."))
+    wechat_api_base_url: str = Field(default="https://api.weixin.qq.com", env="WECHAT_API_BASE_URL", description=(
+        "The Official Account API's address (a simulator's in tests)."))
+    wechat_passive_seconds: float = Field(default=4.0, env="WECHAT_PASSIVE_SECONDS", description=(
+        "How long a WeChat or 企业微信 call waits for the answer to reply with it; later, it answers success and "
+        "delivers the answer otherwise."))
+    wechat_text_limit_bytes: int = Field(default=2048, env="WECHAT_TEXT_LIMIT_BYTES", description=(
+        "The longest text message sent to WeChat or 企业微信, in bytes of UTF-8: longer answers are split at "
+        "sentence ends."))
+    wecom_corp_id: str | None = Field(default=None, env="WECOM_CORP_ID", description="The 企业微信 corp's CorpID.")
+    wecom_agent_id: str | None = Field(default=None, env="WECOM_AGENT_ID", description=(
+        "The self-built app's AgentId, for sending messages."))
+    wecom_secret: SecretStr | None = Field(default=None, env="WECOM_SECRET", description=(
+        "The self-built app's Secret, for the access token."))
+    wecom_token: SecretStr | None = Field(default=None, env="WECOM_TOKEN", description=(
+        "The app's callback Token, which signs every call to /webhooks/wecom/webhook; unset, that endpoint answers "
+        "404."))
+    wecom_aes_key: SecretStr | None = Field(default=None, env="WECOM_AES_KEY", description=(
+        "The app's 43-character EncodingAESKey (企业微信 callbacks are always encrypted)."))
+    wecom_api_base_url: str = Field(default="https://qyapi.weixin.qq.com", env="WECOM_API_BASE_URL", description=(
+        "The 企业微信 API's address (a simulator's in tests)."))
 
     # --- `make run-cluster` (bot/ops/cluster) ----------------------------------------------------------
     cluster_sanic_workers: int = Field(default=CLUSTER_SANIC_WORKERS, env="SANIC_WORKERS", description=(

@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.config import PROJECT_ROOT, process_environment, settings
+from bot.config import PROJECT_ROOT, process_environment, secret, settings
 from bot.security.kept_secrets import action_server_secret, rasa_auth_token, webhook_secret
 
 LOOPBACK = "127.0.0.1"
@@ -42,7 +42,7 @@ def service_environment() -> dict[str, str]:
     env["RASA_URL"] = found.rasa_url if found.given("rasa_url") else f"http://{LOOPBACK}:{port['rasa']}"
     env.setdefault("PYTHONPATH", str(PROJECT_ROOT))
     # Each internal secret goes only to the two sides of its call (docs/security.md): see services().
-    for name in SECRETS_OF:
+    for name in (*SECRETS_OF, *CHANNEL_SECRETS):
         env.pop(name, None)
     return env
 
@@ -53,11 +53,34 @@ SECRETS_OF = {"RASA_AUTH_TOKEN": ("rasa",), "RASA_WEBHOOK_SECRET": ("rasa", "web
               "ACTION_SERVER_SECRET": ("rasa", "actions")}
 
 
+# The WeChat and 企业微信 channels' secrets, when set: only Rasa, which serves those channels, gets them.
+CHANNEL_SECRETS = ("WECHAT_APP_SECRET", "WECHAT_TOKEN", "WECHAT_AES_KEY",
+                   "WECOM_SECRET", "WECOM_TOKEN", "WECOM_AES_KEY")
+
+
 def secrets_for(service_name: str) -> dict[str, str]:
     kinds = service_name.rsplit("-", 1)[0] if service_name.rsplit("-", 1)[-1].isdigit() else service_name
     values = {"RASA_AUTH_TOKEN": rasa_auth_token, "RASA_WEBHOOK_SECRET": webhook_secret,
               "ACTION_SERVER_SECRET": action_server_secret}
-    return {name: values[name]() for name, holders in SECRETS_OF.items() if kinds in holders}
+    found = {name: values[name]() for name, holders in SECRETS_OF.items() if kinds in holders}
+    if kinds == "rasa":
+        for name in CHANNEL_SECRETS:
+            value = secret(name)
+            if value:
+                found[name] = value
+    return found
+
+
+def channel_lines() -> list[str]:
+    """What make run says about the WeChat and 企业微信 endpoints, when their tokens are set."""
+    found = settings()
+    base = (found.public_base_url or f"http://localhost:{found.rasa_port}").rstrip("/")
+    lines = []
+    if secret("WECHAT_TOKEN"):
+        lines.append(f"[serve] 微信公众号接口 {base}/webhooks/wechat/webhook（在公众号后台“服务器配置”填写此地址）。")
+    if secret("WECOM_TOKEN"):
+        lines.append(f"[serve] 企业微信应用接口 {base}/webhooks/wecom/webhook（在应用的“接收消息”设置中填写此地址）。")
+    return lines
 
 
 @dataclass
@@ -159,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     all_services = services(Path(args.model))
     print(f"[serve] 聊天页面 http://localhost:{port['web']}/ ；Rasa http://localhost:{port['rasa']} ；"
           f"动作服务器 http://localhost:{port['actions']}；按 Ctrl-C 停止。", flush=True)
+    for line in channel_lines():
+        print(line, flush=True)
     supervise(all_services)
     print("[serve] 已停止。", flush=True)
     return 0

@@ -305,3 +305,53 @@ class ReminderOptOut(Base):  # type: ignore[misc,valid-type]
     audience = Column(String(20), primary_key=True)
     subject_key = Column(String(64), primary_key=True)
     opted_out_at = Column(DateTime, nullable=False)
+
+
+class WeChatInbound(Base):  # type: ignore[misc,valid-type]
+    """One message WeChat or 企业微信 pushed (bot/rasa/wechat_delivery.py): WeChat calls again when no answer came
+    within 5 seconds, and any replica may get the retry, so the message's key (MsgId, or sender and CreateTime for an
+    event) is claimed here once. `state`: pending (Rasa is on it), answered (`reply` ready, not yet given), delivered,
+    kept (too late: waiting in wechat_outbound for the user's next message)."""
+
+    __tablename__ = "wechat_inbound"
+    id = Column(Integer, primary_key=True)
+    channel = Column(String(10), nullable=False)
+    msg_key = Column(String(128), nullable=False)
+    user_id = Column(String(128), nullable=False)
+    received_at = Column(DateTime, nullable=False, index=True)
+    state = Column(String(20), nullable=False, default="pending")
+    reply = Column(Text)
+    __table_args__ = (UniqueConstraint("channel", "msg_key"),)
+
+
+class WeChatOutbound(Base):  # type: ignore[misc,valid-type]
+    """An answer (or the part of one) that missed the passive reply and could not be pushed (an unverified Official
+    Account): given before the answer to the user's next message."""
+
+    __tablename__ = "wechat_outbound"
+    id = Column(Integer, primary_key=True)
+    channel = Column(String(10), nullable=False)
+    user_id = Column(String(128), nullable=False)
+    text = Column(Text, nullable=False)
+    created_at = Column(DateTime, nullable=False, index=True)
+    delivered_at = Column(DateTime)
+    __table_args__ = (Index("ix_wechat_outbound_user", "channel", "user_id", "delivered_at"),)
+
+
+class WeChatAccessToken(Base):  # type: ignore[misc,valid-type]
+    """The API's access token, shared by every replica (WeChat allows few fetches a day, and a new one ends the old)."""
+
+    __tablename__ = "wechat_access_tokens"
+    app_key = Column(String(128), primary_key=True)
+    token = Column(Text, nullable=False)
+    expires_at = Column(DateTime, nullable=False)
+
+
+class WeChatChoices(Base):  # type: ignore[misc,valid-type]
+    """The numbered choices (buttons) last shown to a user, as a JSON list of payloads: a reply of "1" picks one."""
+
+    __tablename__ = "wechat_choices"
+    channel = Column(String(10), primary_key=True)
+    user_id = Column(String(128), primary_key=True)
+    payloads = Column(Text, nullable=False)
+    updated_at = Column(DateTime, nullable=False, index=True)

@@ -1,5 +1,5 @@
-"""Retention: conversations, identification attempts, closed tickets, logins, turns, 好差评 and sent reminders go once
-old enough.
+"""Retention: conversations, identification attempts, closed tickets, logins, turns, 好差评, sent reminders and WeChat
+messages go once old enough.
 
 `python -m bot purge-old` runs this (bot/cli.py). Each kind of row is named by its table and the column that says
 how old it is (RETAINED); a table that does not exist yet (a fresh database, a table a later migration adds) is
@@ -47,6 +47,10 @@ RETAINED = (
     Retained("service_ratings", "rated_at"),
     # The reminder outbox: what was sent or skipped; a pending or failed message is still to be seen to.
     Retained("reminder_outbox", "created_at", only=(("status", ("sent", "skipped")),)),
+    # The WeChat and 企业微信 channels: messages pushed, answers kept for a next message, choices last shown.
+    Retained("wechat_inbound", "received_at"),
+    Retained("wechat_outbound", "created_at"),
+    Retained("wechat_choices", "updated_at"),
 )
 EVENTS_TABLE = "events"  # Rasa's SQLTrackerStore
 SESSION_STARTED = "session_started"  # rasa.shared.core.events.SessionStarted.type_name, without importing Rasa

@@ -17,6 +17,7 @@ from bot.store.staff_accounts import StaffAccountRepository
 from bot.store.tickets import TicketRepository
 from bot.store.turns import TurnRepository
 from bot.store.web_sessions import WebSessionRepository
+from bot.store.wechat import WeChatRepository
 
 
 class Database:
@@ -48,6 +49,7 @@ class UnitOfWork:
     web_sessions: WebSessionRepository
     turns: TurnRepository
     reminders: ReminderRepository
+    wechat: WeChatRepository
 
     def __init__(self, database: Database) -> None:
         self.database = database
@@ -63,6 +65,7 @@ class UnitOfWork:
         self.web_sessions = WebSessionRepository(self._session)
         self.turns = TurnRepository(self._session)
         self.reminders = ReminderRepository(self._session)
+        self.wechat = WeChatRepository(self._session)
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,

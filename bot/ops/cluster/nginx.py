@@ -1,8 +1,10 @@
 """nginx in front: the public site (the web server only), and balancers for the Rasa and action replicas.
 
 Rasa's REST webhook is not on the public site: only the web server calls it, through the loopback balancer and with
-the webhook secret. nginx replaces any X-Forwarded-For a client sends with the address it sees, and the web
-server, told there is one proxy (SANIC_PROXIES_COUNT=1), takes the client's address from it.
+the webhook secret. Only the WeChat and 企业微信 webhooks (/webhooks/wechat/, /webhooks/wecom/, signed by WeChat's
+servers and inert without their tokens) go from the public site to the Rasa replicas; /webhooks/rest/ stays with the
+web server, which does not serve it. nginx replaces any X-Forwarded-For a client sends with the address it sees,
+and the web server, told there is one proxy (SANIC_PROXIES_COUNT=1), takes the client's address from it.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ http {{
     location / {{
       proxy_pass http://web; proxy_set_header Host $http_host; proxy_set_header X-Forwarded-For $remote_addr;
     }}
+    location /webhooks/wechat/ {{ proxy_pass http://rasa; proxy_set_header X-Forwarded-For $remote_addr; }}
+    location /webhooks/wecom/ {{ proxy_pass http://rasa; proxy_set_header X-Forwarded-For $remote_addr; }}
   }}
   server {{ listen {loopback}:{rasa_balancer}; location / {{ proxy_pass http://rasa; }} }}
   server {{ listen {loopback}:{action_balancer}; location / {{ proxy_pass http://actions; }} }}
