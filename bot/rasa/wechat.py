@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel
@@ -43,6 +44,27 @@ def official_account_api() -> ApiClient | None:
     if not (found.wechat_account_verified and found.wechat_app_id and app_secret):
         return None
     return official_account_client(found.wechat_api_base_url, found.wechat_app_id, app_secret)
+
+
+MEDIA_TYPES = frozenset({"image", "voice", "video", "shortvideo", "location", "link"})
+
+
+async def reply_xml(xml: str | bytes, parse: Callable[[Any], Any], reply_type: Any, delivery: Delivery,
+                    on_new_message: OnNewMessage) -> str | None:
+    """One pushed message's reply, as the XML both channels send back (before 企业微信's or safe mode's
+    encryption), or SUCCESS when there is nothing to reply now; None when the XML does not parse."""
+    try:
+        message = parse(xml)
+    except Exception:
+        return None
+    if message is None:
+        return None
+    pushed = pushed_of(message)
+    if pushed is None:
+        text = say("wechat", "text_only") if message.type in MEDIA_TYPES else None
+    else:
+        text = await delivery.reply(pushed, on_new_message)
+    return SUCCESS if text is None else str(reply_type(content=text, message=message).render())
 
 
 def pushed_of(message: Any) -> Pushed | None:
@@ -106,21 +128,11 @@ class WeChatOfficialAccountInput(InputChannel):  # type: ignore[misc]
         except Exception:
             logger.warning("a wechat message could not be decrypted")
             return response.text("", status=400)
-        try:
-            message = parse_message(xml)
-        except Exception:
+        xml_reply = await reply_xml(xml, parse_message, TextReply, self.delivery, on_new_message)
+        if xml_reply is None:
             return response.text("", status=400)
-        if message is None:
-            return response.text("", status=400)
-        pushed = pushed_of(message)
-        if pushed is None:
-            text = say("wechat", "text_only") if message.type in ("image", "voice", "video", "shortvideo",
-                                                                  "location", "link") else None
-        else:
-            text = await self.delivery.reply(pushed, on_new_message)
-        if text is None:
+        if xml_reply == SUCCESS:
             return response.text(SUCCESS)
-        xml_reply = TextReply(content=text, message=message).render()
         if crypto is not None:
             xml_reply = crypto.encrypt_message(xml_reply, nonce, timestamp)
         return response.text(xml_reply, content_type="application/xml")

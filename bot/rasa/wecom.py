@@ -25,10 +25,9 @@ from wechatpy.enterprise.replies import TextReply
 from wechatpy.exceptions import InvalidSignatureException
 
 from bot.config import secret, settings
-from bot.rasa.wechat import MAX_BODY_BYTES, SUCCESS, pushed_of
+from bot.rasa.wechat import MAX_BODY_BYTES, SUCCESS, reply_xml
 from bot.rasa.wechat_api import ApiClient, wecom_client
 from bot.rasa.wechat_delivery import Delivery, OnNewMessage
-from bot.replies.messages import say
 
 logger = logging.getLogger(__name__)
 
@@ -106,19 +105,9 @@ class WeComInput(InputChannel):  # type: ignore[misc]
         except Exception:
             logger.warning("a wecom message could not be decrypted")
             return response.text("", status=400)
-        try:
-            message = parse_message(xml)
-        except Exception:
+        xml_reply = await reply_xml(xml, parse_message, TextReply, self.delivery, on_new_message)
+        if xml_reply is None:
             return response.text("", status=400)
-        if message is None:
-            return response.text("", status=400)
-        pushed = pushed_of(message)
-        if pushed is None:
-            text = say("wechat", "text_only") if message.type in ("image", "voice", "video", "location",
-                                                                  "link") else None
-        else:
-            text = await self.delivery.reply(pushed, on_new_message)
-        if text is None:
+        if xml_reply == SUCCESS:
             return response.text(SUCCESS)
-        xml_reply = TextReply(content=text, message=message).render()
         return response.text(crypto.encrypt_message(xml_reply, nonce, timestamp), content_type="application/xml")
